@@ -1,0 +1,45 @@
+# DeepFashion In-shop, 256x176, PATN/GFLA csv layout:
+#   data/deepfashion/{train,test}/<flattened name>.jpg
+#   data/deepfashion/fasion-resize-{annotation,pairs}-{train,test}.csv
+# 101,966 train / 8,570 test pairs. For the NTED/PIDM txt layout set
+# ann_format='nted' on the datasets (see DeepFashionPoseDataset).
+dataset_type = 'DeepFashionPoseDataset'
+data_root = 'data/deepfashion'
+image_size = (256, 176)  # (H, W)
+keypoint_frame = (256, 176)  # the csv keypoints' frame
+pose_encoding = 'pidm20'
+
+train_pipeline = [
+    dict(type='LoadPairFromFile'),
+    dict(type='ResizePair', scale=(image_size[1], image_size[0])),
+    dict(type='RandomScaleCropPair', scale_param=0.05),
+    dict(type='RandomFlipPair', prob=0.5),
+    dict(type='GeneratePoseEncoding', encoding=pose_encoding,
+         keys=('source', 'target')),
+    dict(type='PackPoseTransferInputs'),
+]
+test_pipeline = [
+    dict(type='LoadPairFromFile'),
+    dict(type='ResizePair', scale=(image_size[1], image_size[0])),
+    dict(type='GeneratePoseEncoding', encoding=pose_encoding,
+         keys=('source', 'target')),
+    dict(type='PackPoseTransferInputs'),
+]
+
+train_dataloader = dict(
+    batch_size=8,
+    num_workers=8,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(type=dataset_type, data_root=data_root, split='train',
+                 keypoint_frame=keypoint_frame, pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=8,
+    num_workers=4,
+    persistent_workers=True,
+    drop_last=False,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(type=dataset_type, data_root=data_root, split='test',
+                 keypoint_frame=keypoint_frame, test_mode=True,
+                 pipeline=test_pipeline))
+test_dataloader = val_dataloader

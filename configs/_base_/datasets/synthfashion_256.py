@@ -1,0 +1,12 @@
+# SynthFashion (procedural people with ground truth, in DeepFashion's csv
+# layout), 256x176. Generate it first:
+#   python tools/dataset_converters/make_synthfashion.py --out data/synthfashion \
+#       --size 256x176 --train-ids 150 --test-ids 20 --poses-per-id 6 --seed 0
+_base_ = ['./deepfashion_256.py']
+
+data_root = 'data/synthfashion'
+train_dataloader = dict(
+    dataset=dict(data_root=data_root, keypoint_frame=None))
+val_dataloader = dict(
+    dataset=dict(data_root=data_root, keypoint_frame=None))
+test_dataloader = val_dataloader

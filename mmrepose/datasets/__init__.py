@@ -1,0 +1,14 @@
+from .annotation_formats import (AnnotationError, deepfashion_flat_name,
+                                 read_nted_pairs, read_nted_pose,
+                                 read_patn_annotations, read_patn_pairs)
+from .base_pose_transfer_dataset import BasePoseTransferDataset
+from .deepfashion_dataset import DeepFashionPoseDataset
+from .market1501_dataset import Market1501PoseDataset
+from .transforms import *  # noqa: F401,F403
+
+__all__ = [
+    'BasePoseTransferDataset', 'DeepFashionPoseDataset',
+    'Market1501PoseDataset', 'AnnotationError', 'read_patn_annotations',
+    'read_patn_pairs', 'read_nted_pairs', 'read_nted_pose',
+    'deepfashion_flat_name'
+]

@@ -1,0 +1,153 @@
+"""Geometric transforms of a pair: resize, flip, PIDM's random scale-crop.
+
+Each moves the keypoints with the pixels. Keypoints are pixel coordinates:
+resizing multiplies them by the scale factor, a horizontal flip maps ``x`` to
+``W - 1 - x`` and swaps left/right keypoints. A keypoint that leaves the
+image becomes missing (-1), so every present keypoint lies inside its image.
+"""
+from __future__ import annotations
+
+import mmcv
+import numpy as np
+from mmcv.transforms import BaseTransform
+
+from mmrepose.registry import TRANSFORMS
+from mmrepose.structures.keypoint_layout import (MISSING, OPENPOSE18_FLIP_PAIRS,
+                                                 flip_permutation)
+
+PAIR_KEYS = ('source', 'target')
+
+
+def transform_keypoints(kps: np.ndarray, scale: tuple[float, float],
+                        offset: tuple[float, float],
+                        shape: tuple[int, int]) -> np.ndarray:
+    """``x * sx - ox``, ``y * sy - oy`` for present keypoints; keypoints
+    outside the ``(H, W)`` image become missing."""
+    out = np.full_like(kps, MISSING)
+    present = np.all(kps != MISSING, axis=1)
+    moved = kps[present] * np.asarray(scale, np.float32) - np.asarray(
+        offset, np.float32)
+    h, w = shape
+    inside = (moved[:, 0] >= 0) & (moved[:, 0] <= w - 1) & \
+        (moved[:, 1] >= 0) & (moved[:, 1] <= h - 1)
+    idx = np.flatnonzero(present)[inside]
+    out[idx] = moved[inside]
+    return out
+
+
+def _resize_one(results: dict, key: str, size_wh: tuple[int, int],
+                interpolation: str) -> None:
+    img = results[f'{key}_img']
+    h, w = img.shape[:2]
+    results[f'{key}_img'] = mmcv.imresize(img, size_wh,
+                                          interpolation=interpolation)
+    if f'{key}_keypoints' in results:
+        results[f'{key}_keypoints'] = transform_keypoints(
+            results[f'{key}_keypoints'], (size_wh[0] / w, size_wh[1] / h),
+            (0, 0), (size_wh[1], size_wh[0]))
+
+
+@TRANSFORMS.register_module()
+class ResizePair(BaseTransform):
+    """Resize both images to ``scale = (W, H)`` and scale the keypoints.
+
+    Args:
+        scale: Output size as ``(width, height)`` (mmcv's convention), e.g.
+            ``(176, 256)`` for DeepFashion.
+        interpolation: mmcv interpolation name (``'bicubic'`` as CFLD/PIDM).
+    """
+
+    def __init__(self, scale: tuple[int, int], interpolation: str = 'bicubic'):
+        self.scale = tuple(int(s) for s in scale)
+        self.interpolation = interpolation
+
+    def transform(self, results: dict) -> dict:
+        for key in PAIR_KEYS:
+            _resize_one(results, key, self.scale, self.interpolation)
+        results['img_shape'] = results['target_img'].shape[:2]
+        return results
+
+    def __repr__(self) -> str:
+        return f'{type(self).__name__}(scale={self.scale}, ' \
+               f'interpolation={self.interpolation!r})'
+
+
+@TRANSFORMS.register_module()
+class RandomFlipPair(BaseTransform):
+    """Flip source and target together with probability ``prob`` (as PIDM),
+    swapping left/right keypoints. Sets ``flip`` in the results."""
+
+    def __init__(self, prob: float = 0.5):
+        if not 0.0 <= prob <= 1.0:
+            raise ValueError(f'prob must be in [0, 1], got {prob}')
+        self.prob = prob
+        self._perm = flip_permutation(OPENPOSE18_FLIP_PAIRS, 18)
+
+    def transform(self, results: dict) -> dict:
+        flip = bool(np.random.rand() < self.prob)
+        results['flip'] = flip
+        if not flip:
+            return results
+        for key in PAIR_KEYS:
+            img = results[f'{key}_img']
+            results[f'{key}_img'] = np.ascontiguousarray(img[:, ::-1])
+            if f'{key}_keypoints' in results:
+                kps = results[f'{key}_keypoints'][self._perm].copy()
+                present = np.all(kps != MISSING, axis=1)
+                kps[present, 0] = img.shape[1] - 1 - kps[present, 0]
+                results[f'{key}_keypoints'] = kps
+        return results
+
+    def __repr__(self) -> str:
+        return f'{type(self).__name__}(prob={self.prob})'
+
+
+@TRANSFORMS.register_module()
+class RandomScaleCropPair(BaseTransform):
+    """PIDM's training augmentation: enlarge by ``1 + U(0, scale_param)``
+    and crop back to the original size at a random offset.
+
+    PIDM draws the scale and offset for the source and the target image
+    separately; ``independent=False`` uses one draw for both.
+
+    Args:
+        scale_param: Largest relative enlargement (PIDM: 0.05).
+        independent: Separate draws for source and target.
+        interpolation: mmcv interpolation name.
+    """
+
+    def __init__(self, scale_param: float = 0.05, independent: bool = True,
+                 interpolation: str = 'bicubic'):
+        if scale_param < 0:
+            raise ValueError(f'scale_param must be >= 0, got {scale_param}')
+        self.scale_param = scale_param
+        self.independent = independent
+        self.interpolation = interpolation
+
+    def _draw(self, h: int, w: int) -> tuple[int, int, int, int]:
+        scale = np.random.rand() * self.scale_param
+        new_w, new_h = int(w * (1.0 + scale)), int(h * (1.0 + scale))
+        x = np.random.randint(0, max(0, new_w - w) + 1)
+        y = np.random.randint(0, max(0, new_h - h) + 1)
+        return new_w, new_h, x, y
+
+    def transform(self, results: dict) -> dict:
+        draw = None
+        for key in PAIR_KEYS:
+            img = results[f'{key}_img']
+            h, w = img.shape[:2]
+            if draw is None or self.independent:
+                draw = self._draw(h, w)
+            new_w, new_h, x, y = draw
+            big = mmcv.imresize(img, (new_w, new_h),
+                                interpolation=self.interpolation)
+            results[f'{key}_img'] = np.ascontiguousarray(big[y:y + h, x:x + w])
+            if f'{key}_keypoints' in results:
+                results[f'{key}_keypoints'] = transform_keypoints(
+                    results[f'{key}_keypoints'], (new_w / w, new_h / h),
+                    (x, y), (h, w))
+        return results
+
+    def __repr__(self) -> str:
+        return f'{type(self).__name__}(scale_param={self.scale_param}, ' \
+               f'independent={self.independent})'

@@ -1,0 +1,64 @@
+"""Shared fixtures: real-format annotation fixtures with generated images."""
+from __future__ import annotations
+
+import shutil
+import zlib
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from mmrepose.utils import register_all_modules
+
+DATA = Path(__file__).parent / 'data'
+
+
+@pytest.fixture(scope='session', autouse=True)
+def _registered():
+    register_all_modules()
+
+
+def write_test_image(path: Path, shape=(256, 176)) -> np.ndarray:
+    """Write a deterministic textured RGB image (seeded by the file name)."""
+    rng = np.random.default_rng(zlib.crc32(path.name.encode()))
+    small = rng.integers(0, 256, (8, 6, 3), dtype=np.uint8)
+    img = cv2.resize(small, (shape[1], shape[0]), interpolation=cv2.INTER_NEAREST)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(path), cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
+    return img
+
+
+def _names_in_csv(path: Path) -> list[str]:
+    return [ln.split(':')[0] for ln in path.read_text().splitlines()[1:] if ln]
+
+
+@pytest.fixture
+def patn_root(tmp_path: Path) -> Path:
+    """DeepFashion PATN-csv fixture with its images under train/ and test/."""
+    root = tmp_path / 'deepfashion'
+    shutil.copytree(DATA / 'deepfashion_patn', root)
+    for split in ('train', 'test'):
+        for name in _names_in_csv(root / f'fasion-resize-annotation-{split}.csv'):
+            write_test_image(root / split / name)
+    return root
+
+
+@pytest.fixture
+def nted_root(tmp_path: Path) -> Path:
+    """DeepFashion NTED-txt fixture with its images under img/."""
+    root = tmp_path / 'deepfashion_nted'
+    shutil.copytree(DATA / 'deepfashion_nted', root)
+    for pose in (root / 'pose').rglob('*.txt'):
+        rel = pose.relative_to(root / 'pose').with_suffix('.jpg')
+        write_test_image(root / 'img' / rel)
+    return root
+
+
+@pytest.fixture
+def market_root(tmp_path: Path) -> Path:
+    root = tmp_path / 'market1501'
+    shutil.copytree(DATA / 'market1501', root)
+    for name in _names_in_csv(root / 'market-annotation-train.csv'):
+        write_test_image(root / 'train' / name, shape=(128, 64))
+    return root
