@@ -21,6 +21,8 @@ import numpy as np
 from mmengine.config import Config, DictAction
 from tqdm import tqdm
 
+from mmrepose.datasets import AnnotationError
+from mmrepose.datasets.transforms import ImageLoadError
 from mmrepose.registry import DATASETS
 from mmrepose.utils import register_all_modules
 from mmrepose.visualization import overlay_pose, pose_map_to_rgb, tile_grid
@@ -78,15 +80,24 @@ def main() -> None:
         sys.exit(f'error: {args.config} has no {key}')
     register_all_modules()
     np.random.seed(args.seed)
-    dataset = DATASETS.build(cfg[key]['dataset'])
+    try:
+        browse(cfg[key]['dataset'], args)
+    except (AnnotationError, ImageLoadError, FileNotFoundError) as exc:
+        sys.exit(f'error: {exc}')
+
+
+def browse(dataset_cfg: dict, args: argparse.Namespace) -> None:
+    dataset = DATASETS.build(dataset_cfg)
     skipped = getattr(dataset, 'skipped', {})
     print(f'{type(dataset).__name__} ({args.split}): {len(dataset)} pairs'
           + (f', skipped {dict(skipped)}' if skipped else ''))
 
     if args.check_all:
-        for idx in tqdm(range(len(dataset)), desc='checking pairs'):
-            dataset[idx]
-        print(f'all {len(dataset)} pairs load')
+        failed = sum(dataset.prepare_data(idx) is None
+                     for idx in tqdm(range(len(dataset)), desc='checking pairs'))
+        print(f'all {len(dataset)} pairs load' if not failed else
+              f'{len(dataset) - failed} of {len(dataset)} pairs load; '
+              f'{failed} skipped (see the warnings above)')
 
     num = min(args.num, len(dataset))
     rows, names = [], []
