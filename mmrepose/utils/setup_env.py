@@ -25,7 +25,6 @@ def register_all_modules(init_default_scope: bool = True) -> None:
     install_mmcv_ops_placeholders()
     import mmrepose.datasets  # noqa: F401
     import mmrepose.datasets.transforms  # noqa: F401
-    import mmrepose.structures  # noqa: F401
 
     if not init_default_scope:
         return
