@@ -1,0 +1,7 @@
+"""Models of mmrepose: the RePoseDM editor and the parts it is assembled from."""
+from .appearance import *  # noqa: F401,F403
+from .autoencoders import *  # noqa: F401,F403
+from .data_preprocessors import *  # noqa: F401,F403
+from .diffusion import *  # noqa: F401,F403
+from .editors import *  # noqa: F401,F403
+from .unets import *  # noqa: F401,F403

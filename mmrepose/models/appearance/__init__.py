@@ -1,0 +1,3 @@
+from .source_appearance_encoder import SourceAppearanceEncoder
+
+__all__ = ['SourceAppearanceEncoder']

@@ -1,0 +1,61 @@
+"""Latent space: a frozen diffusers ``AutoencoderKL`` from a local folder.
+
+The paper's DeepFashion model is a latent diffusion model (Stable Diffusion's
+VAE, downsampling 8x: 256x176 images -> 32x22 latents). Samples are
+``scaling_factor * z`` with the factor read from the VAE's own config.
+"""
+from __future__ import annotations
+
+import os.path as osp
+
+import torch
+from torch import Tensor, nn
+
+from mmrepose.registry import MODELS
+
+
+@MODELS.register_module()
+class LatentAutoencoderKL(nn.Module):
+    """Frozen ``AutoencoderKL`` loaded with ``from_pretrained(path)``.
+
+    Args:
+        path: Local diffusers folder (``config.json`` + weights), e.g.
+            ``pretrained/stable-diffusion-2-1-base/vae``. Nothing is
+            downloaded: a missing folder is an error saying where to put it.
+        sample_posterior: Encode with a sample of the posterior (training, as
+            Stable Diffusion) instead of its mean.
+    """
+
+    is_latent = True
+
+    def __init__(self, path: str, sample_posterior: bool = True):
+        super().__init__()
+        if not osp.isfile(osp.join(path, 'config.json')):
+            raise FileNotFoundError(
+                f'AutoencoderKL folder not found: {path} (expected a diffusers '
+                'folder with config.json and weights, e.g. the "vae" '
+                'sub-folder of stable-diffusion-2-1-base; put it there or set '
+                'model.autoencoder.path)')
+        from diffusers import AutoencoderKL
+        self.vae = AutoencoderKL.from_pretrained(path, local_files_only=True)
+        self.vae.requires_grad_(False).eval()
+        self.scaling_factor = float(self.vae.config.scaling_factor)
+        self.latent_channels = int(self.vae.config.latent_channels)
+        self.downsample_factor = 2**(len(self.vae.config.block_out_channels) - 1)
+        self.sample_posterior = sample_posterior
+
+    def train(self, mode: bool = True) -> 'LatentAutoencoderKL':
+        super().train(mode)
+        self.vae.eval()  # frozen: always in eval mode
+        return self
+
+    @torch.no_grad()
+    def encode(self, images: Tensor) -> Tensor:
+        dist = self.vae.encode(images).latent_dist
+        z = dist.sample() if self.sample_posterior and self.training \
+            else dist.mode()
+        return z * self.scaling_factor
+
+    def decode(self, samples: Tensor) -> Tensor:
+        """Differentiable (PIF guidance backpropagates through it)."""
+        return self.vae.decode(samples / self.scaling_factor).sample

@@ -1,0 +1,11 @@
+from .diffusion_sampler import DenoiseFn, DiffusionSampler, GuidanceFn
+from .gaussian_diffusion import (GaussianDiffusion,
+                                 discretized_gaussian_log_likelihood,
+                                 normal_kl)
+from .noise_schedulers import build_noise_scheduler, uses_learned_variance
+
+__all__ = [
+    'GaussianDiffusion', 'DiffusionSampler', 'DenoiseFn', 'GuidanceFn',
+    'build_noise_scheduler',
+    'uses_learned_variance', 'normal_kl', 'discretized_gaussian_log_likelihood'
+]

@@ -1,0 +1,3 @@
+from .repose_dm import RePoseDM
+
+__all__ = ['RePoseDM']

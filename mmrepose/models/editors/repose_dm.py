@@ -1,0 +1,199 @@
+"""RePoseDM: the conditional diffusion model of the paper (Sec. 3), as an
+mmengine ``BaseModel``.
+
+Assembled from registered parts, so that B1, B2 and the full model differ
+only in config:
+
+- ``autoencoder``: identity (pixel space, PIDM-like) or a frozen
+  ``AutoencoderKL`` (latent space, the paper's DeepFashion model);
+- ``appearance_encoder``: the source-appearance tokens the U-Net
+  cross-attends to (B1: :class:`SourceAppearanceEncoder`);
+- ``unet``: eps_theta(y_t, t, P, I_S) (Eq. 2) predicting eps and the
+  learned-range variance;
+- ``diffusion``: schedule and the mse + vlb loss (Eqs. 3-4).
+
+Classifier-free guidance (Sec. 3.4): in training, with probability
+``cfg_dropout`` the pose input and the source are dropped together (pose
+input -> zeros, appearance tokens -> a learned null token); at sampling,
+``eps = eps_u + w (eps_c - eps_u)`` (Eq. 16 without the PIF term).
+
+Latent mode encodes the target image and the RGB skeleton image of the
+target pose (``skeleton_rgb``) with the VAE; pixel mode concatenates the pose
+map (``pidm20`` by default) to the noisy image.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from mmengine.model import BaseModel
+from torch import Tensor, nn
+
+from mmrepose.registry import MODELS
+from mmrepose.structures import PoseTransferDataSample
+from ..data_preprocessors import unit_range_to_images
+from ..diffusion import DiffusionSampler, GuidanceFn
+
+DEFAULT_TEST_CFG = dict(sampler='ddim', num_steps=50, cfg_scale=2.0, seed=0,
+                        progress=True)
+
+
+@MODELS.register_module()
+class RePoseDM(BaseModel):
+    """Pose-guided person image synthesis with a conditional diffusion model.
+
+    Args:
+        unet: :class:`PoseConditionedUNet` config.
+        appearance_encoder: Appearance-token encoder config.
+        autoencoder: ``IdentityAutoencoder`` or ``LatentAutoencoderKL``.
+        diffusion: :class:`GaussianDiffusion` config.
+        cfg_dropout: Probability of dropping pose and source together.
+        test_cfg: Sampling defaults: ``sampler`` (ddpm | ddim | dpmsolver++ |
+            unipc), ``num_steps``, ``cfg_scale``, ``seed``, ``progress``.
+        data_preprocessor: :class:`PoseTransferDataPreprocessor` config.
+    """
+
+    def __init__(self, unet: dict, appearance_encoder: dict,
+                 autoencoder: dict | None = None,
+                 diffusion: dict | None = None, cfg_dropout: float = 0.1,
+                 test_cfg: dict | None = None,
+                 data_preprocessor: dict | None = None,
+                 init_cfg: dict | None = None):
+        super().__init__(
+            data_preprocessor=data_preprocessor
+            or dict(type='PoseTransferDataPreprocessor'), init_cfg=init_cfg)
+        self.autoencoder = MODELS.build(
+            autoencoder or dict(type='IdentityAutoencoder'))
+        self.unet = MODELS.build(unet)
+        self.appearance_encoder = MODELS.build(appearance_encoder)
+        self.diffusion = MODELS.build(diffusion or dict(type='GaussianDiffusion'))
+        if self.unet.sample_channels != self.autoencoder.latent_channels:
+            raise ValueError(f'unet.sample_channels '
+                             f'({self.unet.sample_channels}) must equal the '
+                             f'autoencoder\'s channels '
+                             f'({self.autoencoder.latent_channels})')
+        if self.autoencoder.is_latent and \
+                self.unet.pose_channels != self.autoencoder.latent_channels:
+            raise ValueError('in latent mode the pose image is VAE-encoded: '
+                             f'unet.pose_channels must be '
+                             f'{self.autoencoder.latent_channels}')
+        if not 0 <= cfg_dropout < 1:
+            raise ValueError(f'cfg_dropout must be in [0, 1), got {cfg_dropout}')
+        self.cfg_dropout = cfg_dropout
+        context_dim = self.unet.unet.config.cross_attention_dim
+        self.null_token = nn.Parameter(torch.randn(1, 1, context_dim) * 0.02)
+        self.test_cfg = {**DEFAULT_TEST_CFG, **(test_cfg or {})}
+
+    # -- conditioning -------------------------------------------------------
+    def encode_pose(self, pose: Tensor) -> Tensor:
+        """Target-pose input at the sample's resolution."""
+        if not self.autoencoder.is_latent:
+            return pose
+        if pose.shape[1] != 3:
+            raise ValueError('latent mode encodes the RGB skeleton image: use '
+                             "pose encoding 'skeleton_rgb' (3 channels), got "
+                             f'{pose.shape[1]} channels')
+        return self.autoencoder.encode(pose * 2 - 1)
+
+    def condition(self, inputs: dict[str, Tensor]) -> tuple[Tensor, Tensor]:
+        """(pose input, appearance tokens) of a batch."""
+        return (self.encode_pose(inputs['target_pose']),
+                self.appearance_encoder(inputs['source_img']))
+
+    def null_condition(self, pose_in: Tensor,
+                       tokens: Tensor) -> tuple[Tensor, Tensor]:
+        """The dropped condition: zero pose input, null tokens."""
+        return (torch.zeros_like(pose_in),
+                self.null_token.to(tokens.dtype).expand_as(tokens))
+
+    # -- mmengine entry points -------------------------------------------
+    def forward(self, inputs: dict[str, Tensor],
+                data_samples: list[PoseTransferDataSample] | None = None,
+                mode: str = 'tensor') -> Any:
+        if mode == 'loss':
+            return self.loss(inputs, data_samples)
+        if mode == 'predict':
+            return self.predict(inputs, data_samples)
+        if mode == 'tensor':
+            return self._forward_tensor(inputs)
+        raise ValueError(f"mode must be 'loss', 'predict' or 'tensor', got "
+                         f'{mode!r}')
+
+    def loss(self, inputs: dict[str, Tensor],
+             data_samples: list | None = None) -> dict[str, Tensor]:
+        if 'target_img' not in inputs:
+            raise KeyError('training needs the target image (data samples '
+                           'with gt_img)')
+        x0 = self.autoencoder.encode(inputs['target_img'])
+        pose_in, tokens = self.condition(inputs)
+        if self.cfg_dropout > 0:
+            drop = torch.rand(x0.shape[0], device=x0.device) < self.cfg_dropout
+            null_pose, null_tokens = self.null_condition(pose_in, tokens)
+            pose_in = torch.where(drop[:, None, None, None], null_pose, pose_in)
+            tokens = torch.where(drop[:, None, None], null_tokens, tokens)
+        t = self.diffusion.sample_timesteps(x0.shape[0], x0.device)
+        noise = torch.randn_like(x0)
+        x_t = self.diffusion.q_sample(x0, t, noise)
+        eps, v = self.unet(x_t, t, pose_in, tokens)
+        return self.diffusion.loss(eps, v, x0, x_t, t, noise)
+
+    def _forward_tensor(self, inputs: dict[str, Tensor]) -> tuple[Tensor, Any]:
+        """One denoiser call at random t (for benchmarks and export)."""
+        pose_in, tokens = self.condition(inputs)
+        h, w = pose_in.shape[-2:]
+        x_t = torch.randn(pose_in.shape[0], self.unet.sample_channels, h, w,
+                          device=pose_in.device)
+        t = self.diffusion.sample_timesteps(x_t.shape[0], x_t.device)
+        return self.unet(x_t, t, pose_in, tokens)
+
+    def predict(self, inputs: dict[str, Tensor],
+                data_samples: list[PoseTransferDataSample] | None = None,
+                **overrides: Any) -> list[PoseTransferDataSample]:
+        """Sample with ``test_cfg`` (entries can be overridden by keyword)
+        and return the data samples with ``pred_img`` (uint8, 3 x H x W)."""
+        images = self.sample(inputs, **overrides)
+        samples = data_samples or [PoseTransferDataSample()
+                                   for _ in range(images.shape[0])]
+        for sample, image in zip(samples, unit_range_to_images(images).cpu()):
+            sample.pred_img = image
+        return samples
+
+    # -- sampling -------------------------------------------------------------
+    @torch.no_grad()
+    def sample(self, inputs: dict[str, Tensor],
+               guidance: GuidanceFn | None = None,
+               **overrides: Any) -> Tensor:
+        """Generate images in [-1, 1] at the source image's size.
+
+        ``overrides``: any of ``sampler``, ``num_steps``, ``cfg_scale``,
+        ``seed``, ``progress``. ``guidance(x_t, t, eps) -> eps`` is called
+        after CFG at every step (where PIF guidance plugs in).
+        """
+        unknown = set(overrides) - set(DEFAULT_TEST_CFG)
+        if unknown:
+            raise TypeError(f'unknown sampling options {sorted(unknown)}; '
+                            f'choose from {sorted(DEFAULT_TEST_CFG)}')
+        cfg = {**self.test_cfg, **overrides}
+        pose_in, tokens = self.condition(inputs)
+        null_pose, null_tokens = self.null_condition(pose_in, tokens)
+        sampler = DiffusionSampler(
+            self.diffusion, cfg['sampler'], cfg['num_steps'], cfg['cfg_scale'],
+            clip_sample=not self.autoencoder.is_latent)
+
+        def model_fn(x: Tensor, t: Tensor, with_uncond: bool):
+            if not with_uncond:
+                eps, v = self.unet(x, t, pose_in, tokens)
+                return eps, v, None
+            eps, v = self.unet(torch.cat([x, x]), torch.cat([t, t]),
+                               torch.cat([pose_in, null_pose]),
+                               torch.cat([tokens, null_tokens]))
+            n = x.shape[0]
+            return eps[:n], None if v is None else v[:n], eps[n:]
+
+        device = pose_in.device
+        generator = torch.Generator(device=device).manual_seed(int(cfg['seed']))
+        shape = (pose_in.shape[0], self.unet.sample_channels,
+                 *pose_in.shape[-2:])
+        x0 = sampler.sample(model_fn, shape, device, generator, guidance,
+                            progress=cfg['progress'])
+        return self.autoencoder.decode(x0)

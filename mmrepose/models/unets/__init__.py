@@ -1,0 +1,3 @@
+from .pose_conditioned_unet import PoseConditionedUNet
+
+__all__ = ['PoseConditionedUNet']

@@ -1,0 +1,47 @@
+"""Tiny RePoseDM configs and batches for CPU tests."""
+from __future__ import annotations
+
+import torch
+
+from mmrepose.structures import PoseTransferDataSample
+
+TINY_UNET_CFG = dict(
+    block_out_channels=(32, 64), layers_per_block=1,
+    down_block_types=('DownBlock2D', 'CrossAttnDownBlock2D'),
+    up_block_types=('CrossAttnUpBlock2D', 'UpBlock2D'),
+    attention_head_dim=8, norm_num_groups=8)
+
+
+def tiny_b1_cfg(pose_channels: int = 20, sample_channels: int = 3,
+                autoencoder: dict | None = None, **kwargs) -> dict:
+    return dict(
+        type='RePoseDM',
+        autoencoder=autoencoder or dict(type='IdentityAutoencoder'),
+        unet=dict(type='PoseConditionedUNet', sample_channels=sample_channels,
+                  pose_channels=pose_channels, context_dim=32,
+                  unet_cfg=TINY_UNET_CFG),
+        appearance_encoder=dict(type='SourceAppearanceEncoder',
+                                channels=(16, 32, 32), token_stages=(1, 2),
+                                context_dim=32),
+        test_cfg=dict(sampler='ddim', num_steps=3, progress=False),
+        **kwargs)
+
+
+def random_batch(batch: int = 2, size=(32, 22), pose_channels: int = 20,
+                 seed: int = 0) -> dict:
+    """A collated batch as the dataloader gives it (lists per key)."""
+    g = torch.Generator().manual_seed(seed)
+    h, w = size
+    samples = []
+    for _ in range(batch):
+        s = PoseTransferDataSample(metainfo=dict(pair_name='a_2_b'))
+        s.gt_img = torch.randint(0, 256, (3, h, w), dtype=torch.uint8,
+                                 generator=g)
+        samples.append(s)
+    return dict(
+        inputs=dict(
+            source_img=[torch.randint(0, 256, (3, h, w), dtype=torch.uint8,
+                                      generator=g) for _ in range(batch)],
+            target_pose=[torch.rand(pose_channels, h, w, generator=g)
+                         for _ in range(batch)]),
+        data_samples=samples)
