@@ -1,0 +1,11 @@
+"""Evaluation of pose-guided person image synthesis under the field's
+protocols (see ``../shared/design/evaluation.md`` and :mod:`.protocols`)."""
+from .metrics import *  # noqa: F401,F403
+from .protocols import PROTOCOLS, EvalProtocol, get_protocol
+from .results import default_results_path, write_results_json
+
+__all__ = [
+    'PROTOCOLS', 'EvalProtocol', 'get_protocol', 'default_results_path',
+    'write_results_json', 'FID', 'SSIM', 'LPIPS', 'PSNR', 'MaskedL1',
+    'PoseAccuracy'
+]

@@ -1,0 +1,14 @@
+from .base import (CUSTOM_PROTOCOL, NOT_COMPARABLE, PerImageMetric,
+                   PoseTransferMetric)
+from .fid import FID
+from .lpips import LPIPS
+from .masked_l1 import MaskedL1
+from .pose_accuracy import PoseAccuracy
+from .psnr import PSNR
+from .ssim import SSIM, ssim_score
+
+__all__ = [
+    'PoseTransferMetric', 'PerImageMetric', 'FID', 'SSIM', 'LPIPS', 'PSNR',
+    'MaskedL1', 'PoseAccuracy', 'ssim_score', 'CUSTOM_PROTOCOL',
+    'NOT_COMPARABLE'
+]

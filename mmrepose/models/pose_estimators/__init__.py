@@ -1,0 +1,3 @@
+from .mmpose_estimator import MMPoseEstimator
+
+__all__ = ['MMPoseEstimator']
