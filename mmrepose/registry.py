@@ -28,7 +28,8 @@ from mmengine.registry import Registry
 # Engine
 RUNNERS = Registry('runner', parent=MMENGINE_RUNNERS)
 LOOPS = Registry('loop', parent=MMENGINE_LOOPS)
-HOOKS = Registry('hook', parent=MMENGINE_HOOKS)
+HOOKS = Registry('hook', parent=MMENGINE_HOOKS,
+                 locations=['mmrepose.engine.hooks'])
 
 # Data
 DATASETS = Registry('dataset', parent=MMENGINE_DATASETS,
@@ -38,7 +39,8 @@ TRANSFORMS = Registry('transform', parent=MMENGINE_TRANSFORMS,
                       locations=['mmrepose.datasets.transforms'])
 
 # Models and optimisation
-MODELS = Registry('model', parent=MMENGINE_MODELS)
+MODELS = Registry('model', parent=MMENGINE_MODELS,
+                  locations=['mmrepose.models'])
 MODEL_WRAPPERS = Registry('model wrapper', parent=MMENGINE_MODEL_WRAPPERS)
 OPTIMIZERS = Registry('optimizer', parent=MMENGINE_OPTIMIZERS)
 OPTIM_WRAPPERS = Registry('optim wrapper', parent=MMENGINE_OPTIM_WRAPPERS)
@@ -46,13 +48,16 @@ PARAM_SCHEDULERS = Registry('parameter scheduler',
                             parent=MMENGINE_PARAM_SCHEDULERS)
 #: Noise schedulers for sampling (diffusers' DDPM/DDIM/DPM-Solver++/UniPC
 #: wrappers). diffusers has no registry and mmengine no root for them.
-DIFFUSION_SCHEDULERS = Registry('diffusion scheduler')
+DIFFUSION_SCHEDULERS = Registry('diffusion scheduler',
+                                locations=['mmrepose.models.diffusion'])
 
 # Evaluation and visualisation
 EVALUATOR = Registry('evaluator', parent=MMENGINE_EVALUATOR)
-METRICS = Registry('metric', parent=MMENGINE_METRICS)
+METRICS = Registry('metric', parent=MMENGINE_METRICS,
+                   locations=['mmrepose.evaluation'])
 VISUALIZERS = Registry('visualizer', parent=MMENGINE_VISUALIZERS)
 VISBACKENDS = Registry('vis_backend', parent=MMENGINE_VISBACKENDS)
 
 # Inference
-INFERENCERS = Registry('inferencer', parent=MMENGINE_INFERENCERS)
+INFERENCERS = Registry('inferencer', parent=MMENGINE_INFERENCERS,
+                       locations=['mmrepose.apis'])

@@ -25,6 +25,9 @@ def register_all_modules(init_default_scope: bool = True) -> None:
     install_mmcv_ops_placeholders()
     import mmrepose.datasets  # noqa: F401
     import mmrepose.datasets.transforms  # noqa: F401
+    import mmrepose.engine  # noqa: F401
+    import mmrepose.models  # noqa: F401
+    mmrepose.engine.allow_mmengine_checkpoint_globals()  # resume, torch>=2.6
 
     if not init_default_scope:
         return

@@ -1,0 +1,28 @@
+"""Training and testing machinery around mmengine's Runner.
+
+- ``hooks/``: sample grids during validation/testing, saving generated images;
+- ``optim_wrappers/``: optimizer wrappers that stop or skip on a non-finite
+  loss;
+- ``atomic_local_backend``: the ``'atomic_local'`` file backend, crash-safe
+  checkpoint writes;
+- ``checkpoint_safety``: the ``torch.load(weights_only=True)`` allow-list that
+  lets mmengine resume under torch >= 2.6;
+- ``distributed``: torchrun on CPU-only machines, clean shutdown;
+- ``runner_setup``: config loading and runner building for the tools.
+"""
+from .atomic_local_backend import AtomicLocalBackend, write_atomically
+from .checkpoint_safety import allow_mmengine_checkpoint_globals
+from .distributed import close_distributed, prepare_cpu_distributed
+from .hooks import GeneratedImageSaverHook, PoseTransferVisualizationHook
+from .optim_wrappers import (NonFiniteCheckAmpOptimWrapper,
+                             NonFiniteCheckOptimWrapper)
+from .runner_setup import add_runner_arguments, build_runner, load_config
+
+__all__ = [
+    'AtomicLocalBackend', 'write_atomically',
+    'allow_mmengine_checkpoint_globals', 'prepare_cpu_distributed',
+    'close_distributed', 'add_runner_arguments', 'build_runner',
+    'load_config',
+    'GeneratedImageSaverHook', 'PoseTransferVisualizationHook',
+    'NonFiniteCheckOptimWrapper', 'NonFiniteCheckAmpOptimWrapper'
+]

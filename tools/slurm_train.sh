@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Training on a Slurm cluster: srun starts one task per GPU.
+#   tools/slurm_train.sh PARTITION JOB_NAME CONFIG WORK_DIR [train.py args...]
+# GPUS (default 8) tasks in all, GPUS_PER_NODE (8) per node, CPUS_PER_TASK
+# (5) cores each; SRUN_ARGS adds srun options; PYTHON picks the interpreter.
+set -euo pipefail
+USAGE="usage: $0 PARTITION JOB_NAME CONFIG WORK_DIR [train.py args...]"
+[ $# -ge 4 ] || { echo "$USAGE" >&2; exit 2; }
+PARTITION=$1
+JOB_NAME=$2
+CONFIG=$3
+WORK_DIR=$4
+shift 4
+GPUS=${GPUS:-8}
+GPUS_PER_NODE=${GPUS_PER_NODE:-8}
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+
+# shellcheck disable=SC2086  # SRUN_ARGS holds several options
+PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}" \
+srun -p "$PARTITION" \
+    --job-name="$JOB_NAME" \
+    --gres="gpu:$GPUS_PER_NODE" \
+    --ntasks="$GPUS" \
+    --ntasks-per-node="$GPUS_PER_NODE" \
+    --cpus-per-task="${CPUS_PER_TASK:-5}" \
+    --kill-on-bad-exit=1 \
+    ${SRUN_ARGS:-} \
+    "${PYTHON:-python}" -u "$ROOT/tools/train.py" "$CONFIG" \
+    --work-dir="$WORK_DIR" --launcher=slurm "$@"

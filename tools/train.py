@@ -1,0 +1,106 @@
+"""Train a model from a config.
+
+    python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp]
+        [--cfg-options k=v ...] [--launcher none|pytorch|slurm]
+
+``--resume`` without a checkpoint continues from the one
+``{work_dir}/last_checkpoint`` names, and starts afresh when there is none (so
+a preemptible job can always pass it); ``--amp`` trains with bfloat16
+autocast (``AmpOptimWrapper(dtype='bfloat16')``). Multi-GPU:
+``tools/dist_train.sh CONFIG GPUS``; Slurm: ``tools/slurm_train.sh``.
+"""
+from __future__ import annotations
+
+import argparse
+import os.path as osp
+import sys
+
+from mmengine.config import Config
+from mmengine.device import get_device
+
+from mmrepose.engine import (add_runner_arguments, build_runner,
+                             close_distributed, load_config)
+from mmrepose.utils import register_all_modules
+
+#: ``--amp``: which optimizer wrapper becomes which.
+AMP_WRAPPERS = {
+    'OptimWrapper': 'AmpOptimWrapper',
+    'AmpOptimWrapper': 'AmpOptimWrapper',
+    'NonFiniteCheckOptimWrapper': 'NonFiniteCheckAmpOptimWrapper',
+    'NonFiniteCheckAmpOptimWrapper': 'NonFiniteCheckAmpOptimWrapper',
+}
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description='Train a model.')
+    parser.add_argument('config', help='train config file')
+    parser.add_argument('--work-dir', help='folder of logs and checkpoints '
+                        '(default: work_dirs/CONFIG_NAME)')
+    parser.add_argument('--resume', nargs='?', const='auto', metavar='CKPT',
+                        help='resume from CKPT, or without CKPT from the '
+                        "work dir's last_checkpoint")
+    parser.add_argument('--amp', action='store_true',
+                        help='bfloat16 automatic mixed precision')
+    add_runner_arguments(parser)
+    return parser.parse_args()
+
+
+def auto_resume_checkpoint(work_dir: str) -> str | None:
+    """The checkpoint ``{work_dir}/last_checkpoint`` names, None without a
+    pointer; exits naming the pointer when its checkpoint is missing."""
+    pointer = osp.join(work_dir, 'last_checkpoint')
+    if not osp.isfile(pointer):
+        return None
+    with open(pointer) as f:
+        checkpoint = f.read().strip()
+    if not osp.isfile(checkpoint):
+        sys.exit(f'error: {pointer} names checkpoint {checkpoint!r}, which '
+                 'does not exist; pass a checkpoint to --resume')
+    return checkpoint
+
+
+def enable_amp(cfg: Config) -> None:
+    """Switch the (single) optimizer wrapper to bfloat16 AMP."""
+    wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
+    if wrapper not in AMP_WRAPPERS:
+        sys.exit(f'error: --amp cannot convert optim_wrapper type {wrapper!r}'
+                 f' (known: {", ".join(AMP_WRAPPERS)})')
+    if get_device() == 'cpu':
+        sys.exit('error: --amp needs a GPU (mmengine AmpOptimWrapper)')
+    cfg.optim_wrapper.type = AMP_WRAPPERS[wrapper]
+    cfg.optim_wrapper.dtype = 'bfloat16'
+
+
+def build_config(args: argparse.Namespace) -> Config:
+    try:
+        cfg = load_config(args.config, args.cfg_options, args.launcher,
+                          args.work_dir)
+    except FileNotFoundError as err:
+        sys.exit(f'error: {err}')
+    if args.amp:
+        enable_amp(cfg)
+    if args.resume == 'auto':
+        checkpoint = auto_resume_checkpoint(cfg.work_dir)
+        if checkpoint is not None:  # else a fresh start, config's load_from
+            cfg.resume, cfg.load_from = True, checkpoint
+    elif args.resume is not None:
+        if not osp.isfile(args.resume):
+            sys.exit(f'error: checkpoint file not found: {args.resume}')
+        cfg.resume, cfg.load_from = True, args.resume
+    return cfg
+
+
+def main() -> None:
+    args = parse_args()
+    register_all_modules()
+    runner = build_runner(build_config(args))
+    try:
+        runner.train()
+    except FloatingPointError as err:  # NonFiniteCheckOptimWrapper
+        runner.logger.error(str(err))
+        sys.exit(1)
+    close_distributed()
+
+
+if __name__ == '__main__':
+    main()
