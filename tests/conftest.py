@@ -62,3 +62,13 @@ def market_root(tmp_path: Path) -> Path:
     for name in _names_in_csv(root / 'market-annotation-train.csv'):
         write_test_image(root / 'train' / name, shape=(128, 64))
     return root
+
+
+@pytest.fixture(scope='session')
+def synthfashion_64(tmp_path_factory) -> Path:
+    """A small SynthFashion set at 64x44 (the CPU config's size)."""
+    from mmrepose.datasets.synthesis import generate_synthfashion
+    root = tmp_path_factory.mktemp('sf64')
+    generate_synthfashion(str(root), size=(64, 44), train_ids=6, test_ids=2,
+                          poses_per_id=4, seed=0, progress=False)
+    return root

@@ -29,3 +29,13 @@ train_dataloader = dict(
 val_dataloader = dict(
     batch_size=8, dataset=dict(img_dir='test_512', pipeline=test_pipeline))
 test_dataloader = val_dataloader
+# FID's real set at this resolution
+val_evaluator = [
+    dict(type='FID', protocol='pidm', real_set='data/deepfashion/train_512',
+         inception_weights={{_base_.inception_weights}},
+         use_fid_inception=False, drop_last_partial_batch=True, batch_size=64),
+    dict(type='SSIM', protocol='pidm', variant='ssim_256', sigma=1.2),
+    dict(type='LPIPS', protocol='pidm',
+         alexnet_weights={{_base_.alexnet_weights}}),
+]
+test_evaluator = val_evaluator

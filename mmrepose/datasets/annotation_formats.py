@@ -35,6 +35,7 @@ class AnnotationError(ValueError):
         self.reason = reason
         self.path = path
         self.line = line
+        self.detail = detail
         where = f'{path}, line {line}' if line is not None else path
         super().__init__(f'{where}: {reason}' + (f' ({detail})' if detail else ''))
 
@@ -88,32 +89,41 @@ def read_patn_annotations(path: str, errors: list | None = None
         raise AnnotationError('expected the header "name:keypoints_y:'
                               'keypoints_x"', path, 1)
     for number, line in rows:
-        fields = line.split(':')
-        if len(fields) != 3:
-            _report(AnnotationError('malformed row', path, number,
-                                    f'expected 3 ":"-separated fields, got '
-                                    f'{len(fields)}'), errors)
-            continue
-        name = fields[0].strip()
         try:
-            ys, xs = _parse_int_list(fields[1]), _parse_int_list(fields[2])
-        except ValueError as exc:
-            _report(AnnotationError('malformed row', path, number,
-                                    f'keypoint lists of {name!r}: {exc}'),
-                    errors)
-            continue
-        if len(ys) != NUM_OPENPOSE18 or len(xs) != NUM_OPENPOSE18:
-            _report(AnnotationError('wrong number of keypoints', path, number,
-                                    f'{name!r} has {len(ys)} y and {len(xs)} '
-                                    f'x values, expected {NUM_OPENPOSE18}'),
+            name, kps = parse_patn_annotation_row(line)
+        except AnnotationError as exc:
+            _report(AnnotationError(exc.reason, path, number, exc.detail),
                     errors)
             continue
         if name in out:
             _report(AnnotationError('duplicate image name', path, number,
                                     name), errors)
             continue
-        out[name] = keypoints_from_lists(xs, ys)
+        out[name] = kps
     return out
+
+
+def parse_patn_annotation_row(line: str) -> tuple[str, np.ndarray]:
+    """Parse one ``name:[y0, ...]:[x0, ...]`` row into ``(name, (18, 2))``.
+
+    Raises :class:`AnnotationError` (without file and line) for a bad row.
+    """
+    fields = line.strip().split(':')
+    if len(fields) != 3:
+        raise AnnotationError('malformed row', '<row>', None,
+                              f'expected 3 ":"-separated fields, got '
+                              f'{len(fields)}')
+    name = fields[0].strip()
+    try:
+        ys, xs = _parse_int_list(fields[1]), _parse_int_list(fields[2])
+    except ValueError as exc:
+        raise AnnotationError('malformed row', '<row>', None,
+                              f'keypoint lists of {name!r}: {exc}') from None
+    if len(ys) != NUM_OPENPOSE18 or len(xs) != NUM_OPENPOSE18:
+        raise AnnotationError('wrong number of keypoints', '<row>', None,
+                              f'{name!r} has {len(ys)} y and {len(xs)} x '
+                              f'values, expected {NUM_OPENPOSE18}')
+    return name, keypoints_from_lists(xs, ys)
 
 
 def read_patn_pairs(path: str, errors: list | None = None

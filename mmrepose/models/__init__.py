@@ -4,4 +4,5 @@ from .autoencoders import *  # noqa: F401,F403
 from .data_preprocessors import *  # noqa: F401,F403
 from .diffusion import *  # noqa: F401,F403
 from .editors import *  # noqa: F401,F403
+from .pose_estimators import *  # noqa: F401,F403
 from .unets import *  # noqa: F401,F403

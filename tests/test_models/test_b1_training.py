@@ -1,20 +1,9 @@
 """A tiny pixel-space B1 trains on generated SynthFashion data (CPU)."""
 import numpy as np
-import pytest
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from mmrepose.datasets.synthesis import generate_synthfashion
-
 CONFIG = 'configs/repose/synthfashion_64_b1.py'
-
-
-@pytest.fixture(scope='module')
-def synthfashion_64(tmp_path_factory):
-    root = tmp_path_factory.mktemp('sf64')
-    generate_synthfashion(str(root), size=(64, 44), train_ids=6, test_ids=2,
-                          poses_per_id=4, seed=0, progress=False)
-    return root
 
 
 def tiny_run_cfg(root, work_dir, max_iters: int) -> Config:

@@ -43,3 +43,18 @@ val_dataloader = dict(
                  keypoint_frame=keypoint_frame, test_mode=True,
                  pipeline=test_pipeline))
 test_dataloader = val_dataloader
+
+# The PIDM protocol (evaluation.md): torchvision Inception FID against the
+# whole training set (last partial batch of 64 dropped), SSIM ssim_256 with
+# sigma 1.2, LPIPS AlexNet on [-1, 1]. Weights are local files: nothing is
+# downloaded (tools/evaluate_folder.py --protocol gfla|cfld for the others).
+inception_weights = 'pretrained/inception_v3_google-0cc3c7bd.pth'
+alexnet_weights = 'pretrained/alexnet-owt-7be5be79.pth'
+val_evaluator = [
+    dict(type='FID', protocol='pidm', real_set=data_root + '/train',
+         inception_weights=inception_weights, use_fid_inception=False,
+         drop_last_partial_batch=True, batch_size=64),
+    dict(type='SSIM', protocol='pidm', variant='ssim_256', sigma=1.2),
+    dict(type='LPIPS', protocol='pidm', alexnet_weights=alexnet_weights),
+]
+test_evaluator = val_evaluator

@@ -30,3 +30,19 @@ val_dataloader = dict(
     dataset=dict(type=dataset_type, data_root=data_root,
                  keypoint_frame=keypoint_frame, pipeline=test_pipeline))
 test_dataloader = val_dataloader
+
+# PIDM protocol plus Market-1501's mask-SSIM and mask-LPIPS (person mask
+# from the target keypoints, GFLA script/metrics.py).
+val_evaluator = [
+    dict(type='FID', protocol='pidm', real_set=data_root + '/train',
+         inception_weights={{_base_.inception_weights}},
+         use_fid_inception=False, drop_last_partial_batch=True, batch_size=64),
+    dict(type='SSIM', protocol='pidm', variant='ssim_256', sigma=1.2),
+    dict(type='LPIPS', protocol='pidm',
+         alexnet_weights={{_base_.alexnet_weights}}),
+    dict(type='SSIM', protocol='pidm', variant='ssim_256', sigma=1.2,
+         masked=True),
+    dict(type='LPIPS', protocol='pidm',
+         alexnet_weights={{_base_.alexnet_weights}}, masked=True),
+]
+test_evaluator = val_evaluator

@@ -10,3 +10,12 @@ train_dataloader = dict(
 val_dataloader = dict(
     dataset=dict(data_root=data_root, keypoint_frame=None))
 test_dataloader = val_dataloader
+
+# The SynthFashion benchmark's metrics that need no pretrained network
+# (benchmarks.md): SSIM ssim_256 sigma 1.5, PSNR, L1 inside the person mask.
+val_evaluator = [
+    dict(type='SSIM', protocol='synthfashion', variant='ssim_256', sigma=1.5),
+    dict(type='PSNR', protocol='synthfashion'),
+    dict(type='MaskedL1', protocol='synthfashion'),
+]
+test_evaluator = val_evaluator

@@ -1,7 +1,8 @@
 # The paper's schedule: AdamW lr 1e-4, 300k iterations, EMA 0.9999
 # (mmengine's momentum = 1 - decay), validation and checkpoints every 10k.
 optim_wrapper = dict(
-    type='OptimWrapper',
+    # stops (or, with on_nonfinite='skip', skips the step) on a NaN/inf loss
+    type='NonFiniteCheckOptimWrapper',
     optimizer=dict(type='AdamW', lr=1e-4, weight_decay=0.0),
     clip_grad=dict(max_norm=1.0))
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=300000,
@@ -15,4 +16,7 @@ param_scheduler = [
 custom_hooks = [
     dict(type='EMAHook', ema_type='ExponentialMovingAverage', momentum=1e-4,
          update_buffers=True, priority='ABOVE_NORMAL'),
+    # sample grids (source | target pose | generated | ground truth) to the
+    # visualizer backends every 50 validation/test iterations
+    dict(type='PoseTransferVisualizationHook', interval=50),
 ]
