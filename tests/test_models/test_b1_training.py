@@ -28,5 +28,5 @@ def test_training_loss_falls(synthfashion_64, tmp_path):
     history = runner.message_hub.get_scalar('train/loss_mse').data[0]
     first, last = np.mean(history[:25]), np.mean(history[-25:])
     print(f'loss_mse: first 25 iterations {first:.4f}, last 25 {last:.4f}')
-    # measured on the build machine: about 0.91 -> 0.09
+    # measured on the build machine: 0.95 -> 0.086 (first vs last 25)
     assert last < 0.5 * first

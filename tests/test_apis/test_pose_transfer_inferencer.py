@@ -1,0 +1,116 @@
+"""PoseTransferInferencer: every pose-input form and every bad-input case."""
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from mmengine.config import Config
+
+from mmrepose.apis import (CheckpointMismatchError, PoseInputError,
+                           PoseTransferInferencer, load_target_pose)
+from mmrepose.datasets.transforms import ImageLoadError
+from mmrepose.registry import MODELS
+from mmrepose.structures import openpose18_to_coco17
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = ROOT / 'configs/repose/synthfashion_64_b1.py'
+EXAMPLES = ROOT / 'demo/examples'
+SAMPLING = dict(num_steps=2, progress=False)
+
+
+@pytest.fixture(scope='module')
+def random_weights(tmp_path_factory):
+    torch.manual_seed(0)
+    model = MODELS.build(Config.fromfile(CONFIG).model)
+    path = tmp_path_factory.mktemp('ckpt') / 'random.pth'
+    torch.save({'state_dict': model.state_dict()}, path)
+    return path
+
+
+@pytest.fixture(scope='module')
+def inferencer(random_weights):
+    return PoseTransferInferencer(CONFIG, random_weights)
+
+
+def example_keypoints():
+    data = json.loads((EXAMPLES / 'target_pose.json').read_text())
+    return np.array(data['keypoints'], np.float32), tuple(data['image_size'])
+
+
+def test_pose_forms_agree():
+    kps, frame = example_keypoints()
+    from_json, frame_json = load_target_pose(str(EXAMPLES / 'target_pose.json'))
+    np.testing.assert_array_equal(from_json, kps)
+    assert frame_json == frame == (256, 176)
+    row = 'x.jpg: ' + json.dumps(kps[:, 1].astype(int).tolist()) + ': ' + \
+        json.dumps(kps[:, 0].astype(int).tolist())
+    np.testing.assert_array_equal(load_target_pose(row)[0], kps)
+    np.testing.assert_array_equal(load_target_pose(kps.tolist())[0], kps)
+    coco = load_target_pose(openpose18_to_coco17(kps))[0]
+    keep = [i for i in range(18) if i != 1]  # the neck is re-derived
+    np.testing.assert_array_equal(coco[keep], kps[keep])
+
+
+def test_each_form_generates_at_model_size(inferencer, tmp_path):
+    kps, _ = example_keypoints()
+    row = 'x.jpg: ' + json.dumps(kps[:, 1].astype(int).tolist()) + ': ' + \
+        json.dumps(kps[:, 0].astype(int).tolist())
+    result = inferencer(str(EXAMPLES / 'source.jpg'),
+                        [str(EXAMPLES / 'target_pose.json'), row, kps.tolist()],
+                        out_dir=str(tmp_path), **SAMPLING)
+    preds = result['predictions']
+    assert len(preds) == 3 and preds[0].shape == (64, 44, 3)
+    assert preds[0].dtype == np.uint8
+    # the same pose in three forms renders the same pose input
+    poses = result['pose_images']
+    np.testing.assert_array_equal(poses[0], poses[1])
+    np.testing.assert_array_equal(poses[0], poses[2])
+    again = inferencer(str(EXAMPLES / 'source.jpg'),
+                       [str(EXAMPLES / 'target_pose.json'), row, kps.tolist()],
+                       **SAMPLING)
+    np.testing.assert_array_equal(again['predictions'][2], preds[2])  # seeded
+    assert (tmp_path / 'result_2.png').is_file() and (tmp_path / 'grid.png').is_file()
+    src = np.zeros((100, 80, 3), np.uint8)  # an array source works too
+    assert inferencer(src, str(EXAMPLES / 'target_pose.json'),
+                      **SAMPLING)['predictions'][0].shape == (64, 44, 3)
+
+
+@pytest.mark.parametrize('pose, message', [
+    ([[1, 2]] * 16, r'expected 18 \(OpenPose\) or 17 \(COCO\)'),
+    ([[10, 10]] * 17 + [[500, 20]], r'keypoint 17 \(left_ear\) at \(500, 20\) '
+     r'lies outside the 256x176 frame'),
+    ([[-1, -1]] * 18, 'has no keypoints'),
+    ('x.jpg: [1, 2]: [3, 4]', 'wrong number of keypoints'),
+    ('pose.txt', 'cannot read a pose'),
+    ('missing.json', 'keypoint JSON not found: missing.json'),
+])
+def test_bad_poses(inferencer, pose, message):
+    with pytest.raises(PoseInputError, match=message):
+        inferencer(str(EXAMPLES / 'source.jpg'), [pose], **SAMPLING)
+
+
+def test_bad_json_and_images(inferencer, tmp_path):
+    bad = tmp_path / 'pose.json'
+    bad.write_text('{"keypoints": [[1, 2]]}')
+    with pytest.raises(PoseInputError, match='image_size'):
+        inferencer(str(EXAMPLES / 'source.jpg'), str(bad), **SAMPLING)
+    broken = tmp_path / 'broken.jpg'
+    broken.write_bytes(b'not an image')
+    with pytest.raises(ImageLoadError, match='cannot decode image .*broken.jpg'):
+        inferencer(str(broken), str(EXAMPLES / 'target_pose.json'))
+    with pytest.raises(ValueError, match='uint8 RGB array'):
+        inferencer(np.zeros((10, 10)), str(EXAMPLES / 'target_pose.json'))
+
+
+def test_config_checkpoint_mismatch_and_missing_files(tmp_path, random_weights):
+    other = tmp_path / 'other.pth'
+    state = torch.load(random_weights, weights_only=True)['state_dict']
+    state.pop('null_token')
+    torch.save({'state_dict': state}, other)
+    with pytest.raises(CheckpointMismatchError,
+                       match=r'other.pth does not match config .*'
+                       r'synthfashion_64_b1.py: .*null_token'):
+        PoseTransferInferencer(CONFIG, other)
+    with pytest.raises(FileNotFoundError, match='checkpoint not found: .*nope'):
+        PoseTransferInferencer(CONFIG, tmp_path / 'nope.pth')
