@@ -101,14 +101,14 @@ class PoseTransferInferencer:
         h, w = self.image_size
         return cv2.resize(img, (w, h), interpolation=cv2.INTER_AREA)
 
-    def _pose(self, spec: PoseSpec, frame: tuple[int, int]
-              ) -> tuple[np.ndarray, np.ndarray]:
+    def _pose(self, spec: PoseSpec, frame: tuple[int, int]) -> np.ndarray:
+        """The pose input (C, H, W) of one target pose."""
         kps, kps_frame = load_target_pose(spec, frame)
         kps = scale_keypoints(kps, kps_frame, self.image_size)
         if not np.any(kps[:, 0] != MISSING):
             raise ValueError('no keypoint of the target pose lies inside the '
                              'image')
-        return kps, encode_pose(kps, self.image_size, self.pose_encoding)
+        return encode_pose(kps, self.image_size, self.pose_encoding)
 
     @torch.no_grad()
     def __call__(self, source: str | np.ndarray,
@@ -135,7 +135,7 @@ class PoseTransferInferencer:
         if isinstance(target_poses, str):
             target_poses = [target_poses]
         src = self._source(source)
-        poses = [self._pose(p, frame)[1] for p in target_poses]
+        poses = [self._pose(p, frame) for p in target_poses]
         n = len(poses)
         inputs = {
             'source_img': [torch.from_numpy(src.transpose(2, 0, 1).copy())] * n,
