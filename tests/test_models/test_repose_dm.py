@@ -1,7 +1,6 @@
 """RePoseDM (B1): loss, CFG dropout, sampling with every sampler, latent mode."""
 import pytest
 import torch
-from diffusers import AutoencoderKL
 
 from mmrepose.models import LatentAutoencoderKL
 from mmrepose.registry import MODELS
@@ -96,17 +95,6 @@ def test_bad_arguments(model):
     with pytest.raises(KeyError, match='source_img'):
         model.data_preprocessor(dict(inputs=dict(target_pose=[]),
                                      data_samples=[]), False)
-
-
-@pytest.fixture(scope='module')
-def tiny_vae_dir(tmp_path_factory):
-    path = tmp_path_factory.mktemp('vae') / 'vae'
-    torch.manual_seed(0)
-    AutoencoderKL(block_out_channels=(8, 16), norm_num_groups=4,
-                  down_block_types=('DownEncoderBlock2D',) * 2,
-                  up_block_types=('UpDecoderBlock2D',) * 2,
-                  latent_channels=4, sample_size=32).save_pretrained(path)
-    return path
 
 
 def test_latent_mode_forward_backward_and_sampling(tiny_vae_dir):

@@ -27,9 +27,23 @@ def tiny_b1_cfg(pose_channels: int = 20, sample_channels: int = 3,
         **kwargs)
 
 
+def tiny_b2_cfg(pose_channels: int = 20, sample_channels: int = 3,
+                autoencoder: dict | None = None, stride: int = 4,
+                **kwargs) -> dict:
+    """B2: the tiny B1 with Recurrent Pose Alignment for the tokens."""
+    cfg = tiny_b1_cfg(pose_channels, sample_channels, autoencoder, **kwargs)
+    del cfg['appearance_encoder']
+    cfg['pose_alignment'] = dict(
+        type='RecurrentPoseAlignment', image_channels=sample_channels,
+        pose_channels=pose_channels, context_dim=32, dim=16, num_heads=2,
+        radius=2, stride=stride)
+    return cfg
+
+
 def random_batch(batch: int = 2, size=(32, 22), pose_channels: int = 20,
                  seed: int = 0) -> dict:
-    """A collated batch as the dataloader gives it (lists per key)."""
+    """A collated batch as the dataloader gives it (lists per key), with
+    the source and target pose inputs."""
     g = torch.Generator().manual_seed(seed)
     h, w = size
     samples = []
@@ -43,5 +57,7 @@ def random_batch(batch: int = 2, size=(32, 22), pose_channels: int = 20,
             source_img=[torch.randint(0, 256, (3, h, w), dtype=torch.uint8,
                                       generator=g) for _ in range(batch)],
             target_pose=[torch.rand(pose_channels, h, w, generator=g)
+                         for _ in range(batch)],
+            source_pose=[torch.rand(pose_channels, h, w, generator=g)
                          for _ in range(batch)]),
         data_samples=samples)

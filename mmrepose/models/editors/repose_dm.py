@@ -6,8 +6,12 @@ only in config:
 
 - ``autoencoder``: identity (pixel space, PIDM-like) or a frozen
   ``AutoencoderKL`` (latent space, the paper's DeepFashion model);
-- ``appearance_encoder``: the source-appearance tokens the U-Net
-  cross-attends to (B1: :class:`SourceAppearanceEncoder`);
+- the source-appearance tokens the U-Net cross-attends to: either an
+  ``appearance_encoder`` of the source image (B1:
+  :class:`SourceAppearanceEncoder`) or ``pose_alignment``, the Recurrent
+  Pose Alignment that warps the source to the target pose (B2 and the full
+  model: :class:`RecurrentPoseAlignment`, whose auxiliary loss is added to
+  the diffusion loss, optionally alone for ``rpa_warmup_iters`` first);
 - ``unet``: eps_theta(y_t, t, P, I_S) (Eq. 2) predicting eps and the
   learned-range variance;
 - ``diffusion``: schedule and the mse + vlb loss (Eqs. 3-4).
@@ -31,6 +35,7 @@ from torch import Tensor, nn
 
 from mmrepose.registry import MODELS
 from mmrepose.structures import PoseTransferDataSample
+from ..alignment import AlignmentOutput
 from ..data_preprocessors import unit_range_to_images
 from ..diffusion import DiffusionSampler, GuidanceFn
 
@@ -44,7 +49,12 @@ class RePoseDM(BaseModel):
 
     Args:
         unet: :class:`PoseConditionedUNet` config.
-        appearance_encoder: Appearance-token encoder config.
+        appearance_encoder: Appearance-token encoder config (B1).
+        pose_alignment: :class:`RecurrentPoseAlignment` config (B2, full);
+            exactly one of the two is given.
+        rpa_warmup_iters: Training iterations with the RPA loss alone
+            before the diffusion loss joins (under DDP, set
+            ``find_unused_parameters=True`` when this is > 0).
         autoencoder: ``IdentityAutoencoder`` or ``LatentAutoencoderKL``.
         diffusion: :class:`GaussianDiffusion` config.
         cfg_dropout: Probability of dropping pose and source together.
@@ -53,7 +63,9 @@ class RePoseDM(BaseModel):
         data_preprocessor: :class:`PoseTransferDataPreprocessor` config.
     """
 
-    def __init__(self, unet: dict, appearance_encoder: dict,
+    def __init__(self, unet: dict, appearance_encoder: dict | None = None,
+                 pose_alignment: dict | None = None,
+                 rpa_warmup_iters: int = 0,
                  autoencoder: dict | None = None,
                  diffusion: dict | None = None, cfg_dropout: float = 0.1,
                  test_cfg: dict | None = None,
@@ -65,7 +77,18 @@ class RePoseDM(BaseModel):
         self.autoencoder = MODELS.build(
             autoencoder or dict(type='IdentityAutoencoder'))
         self.unet = MODELS.build(unet)
-        self.appearance_encoder = MODELS.build(appearance_encoder)
+        if (appearance_encoder is None) == (pose_alignment is None):
+            raise ValueError('give exactly one of appearance_encoder (B1) '
+                             'and pose_alignment (RPA)')
+        self.appearance_encoder = appearance_encoder and \
+            MODELS.build(appearance_encoder)
+        self.pose_alignment = pose_alignment and MODELS.build(pose_alignment)
+        self.rpa_warmup_iters = rpa_warmup_iters
+        if self.pose_alignment is not None:
+            # training iterations seen, saved with the model (exact resume
+            # of the RPA warm-up)
+            self.register_buffer('train_iter',
+                                 torch.zeros((), dtype=torch.long))
         self.diffusion = MODELS.build(diffusion or dict(type='GaussianDiffusion'))
         if self.unet.sample_channels != self.autoencoder.latent_channels:
             raise ValueError(f'unet.sample_channels '
@@ -95,10 +118,20 @@ class RePoseDM(BaseModel):
                              f'{pose.shape[1]} channels')
         return self.autoencoder.encode(pose * 2 - 1)
 
-    def condition(self, inputs: dict[str, Tensor]) -> tuple[Tensor, Tensor]:
-        """(pose input, appearance tokens) of a batch."""
-        return (self.encode_pose(inputs['target_pose']),
-                self.appearance_encoder(inputs['source_img']))
+    def condition(self, inputs: dict[str, Tensor]
+                  ) -> tuple[Tensor, Tensor, AlignmentOutput | None]:
+        """(pose input, appearance tokens, RPA output or None) of a
+        batch."""
+        pose_in = self.encode_pose(inputs['target_pose'])
+        if self.pose_alignment is None:
+            return pose_in, self.appearance_encoder(inputs['source_img']), None
+        if 'source_pose' not in inputs:
+            raise KeyError('pose alignment needs the source pose: set '
+                           "GeneratePoseEncoding keys=('source', 'target')")
+        alignment = self.pose_alignment(
+            inputs['source_img'], inputs['source_pose'], pose_in,
+            self.autoencoder.encode, self.encode_pose)
+        return pose_in, alignment.tokens, alignment
 
     def null_condition(self, pose_in: Tensor,
                        tokens: Tensor) -> tuple[Tensor, Tensor]:
@@ -124,8 +157,16 @@ class RePoseDM(BaseModel):
         if 'target_img' not in inputs:
             raise KeyError('training needs the target image (data samples '
                            'with gt_img)')
+        pose_in, tokens, alignment = self.condition(inputs)
+        losses = {}
+        if alignment is not None:
+            losses = self.pose_alignment.loss(alignment, inputs['source_img'],
+                                              inputs['target_img'])
+            warming_up = self.train_iter < self.rpa_warmup_iters
+            self.train_iter += 1
+            if warming_up:
+                return losses
         x0 = self.autoencoder.encode(inputs['target_img'])
-        pose_in, tokens = self.condition(inputs)
         if self.cfg_dropout > 0:
             drop = torch.rand(x0.shape[0], device=x0.device) < self.cfg_dropout
             null_pose, null_tokens = self.null_condition(pose_in, tokens)
@@ -135,11 +176,11 @@ class RePoseDM(BaseModel):
         noise = torch.randn_like(x0)
         x_t = self.diffusion.q_sample(x0, t, noise)
         eps, v = self.unet(x_t, t, pose_in, tokens)
-        return self.diffusion.loss(eps, v, x0, x_t, t, noise)
+        return {**self.diffusion.loss(eps, v, x0, x_t, t, noise), **losses}
 
     def _forward_tensor(self, inputs: dict[str, Tensor]) -> tuple[Tensor, Any]:
         """One denoiser call at random t (for benchmarks and export)."""
-        pose_in, tokens = self.condition(inputs)
+        pose_in, tokens, _ = self.condition(inputs)
         h, w = pose_in.shape[-2:]
         x_t = torch.randn(pose_in.shape[0], self.unet.sample_channels, h, w,
                           device=pose_in.device)
@@ -174,7 +215,7 @@ class RePoseDM(BaseModel):
             raise TypeError(f'unknown sampling options {sorted(unknown)}; '
                             f'choose from {sorted(DEFAULT_TEST_CFG)}')
         cfg = {**self.test_cfg, **overrides}
-        pose_in, tokens = self.condition(inputs)
+        pose_in, tokens, _ = self.condition(inputs)
         null_pose, null_tokens = self.null_condition(pose_in, tokens)
         sampler = DiffusionSampler(
             self.diffusion, cfg['sampler'], cfg['num_steps'], cfg['cfg_scale'],
