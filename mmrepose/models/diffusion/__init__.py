@@ -1,4 +1,5 @@
-from .diffusion_sampler import DenoiseFn, DiffusionSampler, GuidanceFn
+from .diffusion_sampler import (DenoiseFn, DiffusionSampler, GuidanceFn,
+                                renoise, step_alphas_cumprod)
 from .gaussian_diffusion import (GaussianDiffusion,
                                  discretized_gaussian_log_likelihood,
                                  normal_kl)
@@ -6,6 +7,7 @@ from .noise_schedulers import build_noise_scheduler, uses_learned_variance
 
 __all__ = [
     'GaussianDiffusion', 'DiffusionSampler', 'DenoiseFn', 'GuidanceFn',
+    'renoise', 'step_alphas_cumprod',
     'build_noise_scheduler',
     'uses_learned_variance', 'normal_kl', 'discretized_gaussian_log_likelihood'
 ]

@@ -10,24 +10,87 @@ Per step (paper Eq. 16 without the PIF term, which plugs in as
 With ``cfg_scale == 1`` the unconditional pass is skipped (half the network
 evaluations). The learned variance ``v`` (conditional branch) is passed to
 schedulers that use it (DDPM).
+
+``x_t`` handed to ``guidance`` is the scheduler's *scaled* model input
+(``scheduler.scale_model_input``); for every scheduler built here (DDPM, DDIM,
+DPM-Solver++, UniPC) that scaling is the identity, so it is the sample x_t
+of the forward process ``x_t = sqrt(ab_t) x_0 + sqrt(1 - ab_t) eps``.
+
+Self-recurrence (Universal Guidance, Bansal et al. 2023, Alg. 1): with
+``self_recurrence = k > 0`` every step is repeated: after the step to
+x_{t'} (t' the next timestep of the schedule) the sample is re-noised back
+to x_t with fresh noise by the forward transition
+
+    x_t = sqrt(ab_t / ab_t') x_{t'} + sqrt(1 - ab_t / ab_t') z,  z ~ N(0, I)
+
+and the (guided) step is taken again, k times; the last x_{t'} is kept.
+Each repeat evaluates the network and the guidance again (k + 1 times the
+cost). The multistep solvers (DPM-Solver++, UniPC) keep a history in the
+scheduler; it is saved before the first try of a step and restored before
+every repeat, so each repeat is the same step from the same state.
+``ab_t'`` is the scheduler's own: DDIM's ``prev_timestep`` /
+``final_alpha_cumprod``, DDPM's ``previous_timestep`` (1 past the end), and
+``1 / (1 + sigma^2)`` of the solvers' ``sigmas`` table.
 """
 from __future__ import annotations
 
+import copy
 import inspect
 from collections.abc import Callable
 
 import torch
+from diffusers import (DDIMScheduler, DDPMScheduler,
+                       DPMSolverMultistepScheduler, UniPCMultistepScheduler)
+from diffusers.schedulers.scheduling_utils import SchedulerMixin
 from torch import Tensor
 from tqdm import tqdm
 
 from .gaussian_diffusion import GaussianDiffusion
 from .noise_schedulers import build_noise_scheduler, uses_learned_variance
 
+#: schedulers stepping along a ``sigmas`` table (len(timesteps) + 1 entries)
+_SIGMA_SCHEDULERS = (DPMSolverMultistepScheduler, UniPCMultistepScheduler)
+
 #: model_fn(x_t, t, with_uncond) -> (eps_cond, v_cond, eps_uncond or None)
 DenoiseFn = Callable[[Tensor, Tensor, bool], tuple[Tensor, Tensor,
                                                    Tensor | None]]
-#: guidance(x_t, t, eps) -> eps
+#: guidance(x_t, t, eps) -> eps; an object may also carry an int
+#: ``self_recurrence`` attribute, used when ``sample`` is not given one
 GuidanceFn = Callable[[Tensor, Tensor, Tensor], Tensor]
+
+
+def renoise(x_prev: Tensor, ab_t: float, ab_prev: float,
+            generator: torch.Generator | None = None) -> Tensor:
+    """One forward transition q(x_t | x_t'), t' < t: ``sqrt(ab_t / ab_t')
+    x_t' + sqrt(1 - ab_t / ab_t') z`` (self-recurrence)."""
+    ratio = ab_t / ab_prev
+    noise = torch.randn(x_prev.shape, generator=generator,
+                        device=x_prev.device, dtype=x_prev.dtype)
+    return ratio**0.5 * x_prev + max(1.0 - ratio, 0.0)**0.5 * noise
+
+
+def step_alphas_cumprod(scheduler: SchedulerMixin, index: int,
+                        t: Tensor) -> tuple[float, float]:
+    """``(ab_t, ab_t')`` of the ``index``-th step (at timestep ``t``) of a
+    scheduler after ``set_timesteps``: the noise levels it steps between."""
+    if isinstance(scheduler, DDIMScheduler):
+        prev = int(t) - scheduler.config.num_train_timesteps // \
+            scheduler.num_inference_steps
+        ab_prev = scheduler.alphas_cumprod[prev] if prev >= 0 else \
+            scheduler.final_alpha_cumprod
+        return float(scheduler.alphas_cumprod[int(t)]), float(ab_prev)
+    if isinstance(scheduler, DDPMScheduler):
+        prev = int(scheduler.previous_timestep(t))
+        ab_prev = scheduler.alphas_cumprod[prev] if prev >= 0 else 1.0
+        return float(scheduler.alphas_cumprod[int(t)]), float(ab_prev)
+    if isinstance(scheduler, _SIGMA_SCHEDULERS):
+        sigma = scheduler.sigmas[index]
+        sigma_prev = scheduler.sigmas[index + 1]
+        return float(1 / (1 + sigma**2)), float(1 / (1 + sigma_prev**2))
+    raise NotImplementedError(
+        f'self_recurrence does not know the noise levels of '
+        f'{type(scheduler).__name__}; supported: DDIMScheduler, '
+        'DDPMScheduler, DPMSolverMultistepScheduler, UniPCMultistepScheduler')
 
 
 class DiffusionSampler:
@@ -60,10 +123,23 @@ class DiffusionSampler:
     def sample(self, model_fn: DenoiseFn, shape: tuple[int, ...],
                device: torch.device, generator: torch.Generator | None = None,
                guidance: GuidanceFn | None = None,
-               progress: bool = True) -> Tensor:
-        """Draw ``x_0`` of ``shape`` (in the model's sample space)."""
+               progress: bool = True,
+               self_recurrence: int | None = None) -> Tensor:
+        """Draw ``x_0`` of ``shape`` (in the model's sample space).
+
+        ``self_recurrence``: repeats per step (see module doc); None takes
+        ``guidance.self_recurrence`` when the guidance object has one, else 0.
+        0 is the plain loop.
+        """
+        if self_recurrence is None:
+            self_recurrence = int(getattr(guidance, 'self_recurrence', 0) or 0)
+        if self_recurrence < 0:
+            raise ValueError(f'self_recurrence must be >= 0, got '
+                             f'{self_recurrence}')
         scheduler = self.scheduler
         scheduler.set_timesteps(self.num_steps, device=device)
+        if self_recurrence:  # fail before sampling on unknown schedulers
+            step_alphas_cumprod(scheduler, 0, scheduler.timesteps[0])
         x = torch.randn(shape, generator=generator, device=device) * \
             scheduler.init_noise_sigma
         learned_var = uses_learned_variance(scheduler)
@@ -71,16 +147,25 @@ class DiffusionSampler:
         # stochastic schedulers (DDPM, SDE solvers) take the generator
         step_kwargs = {'generator': generator} if 'generator' in \
             inspect.signature(scheduler.step).parameters else {}
-        for t in tqdm(scheduler.timesteps, desc=f'{self.sampler} sampling',
-                      disable=not progress, leave=False):
-            x_in = scheduler.scale_model_input(x, t)
-            t_batch = t.expand(shape[0]).to(device)
-            eps, v, eps_u = model_fn(x_in, t_batch, with_uncond)
-            if eps_u is not None:
-                eps = eps_u + self.cfg_scale * (eps - eps_u)
-            if guidance is not None:
-                with torch.enable_grad():
-                    eps = guidance(x_in, t_batch, eps)
-            out = torch.cat([eps, v], 1) if learned_var else eps
-            x = scheduler.step(out, t, x, **step_kwargs).prev_sample
+        for i, t in enumerate(tqdm(scheduler.timesteps,
+                                   desc=f'{self.sampler} sampling',
+                                   disable=not progress, leave=False)):
+            if self_recurrence:
+                state = copy.deepcopy(vars(scheduler))
+                ab_t, ab_prev = step_alphas_cumprod(scheduler, i, t)
+            for repeat in range(self_recurrence + 1):
+                if repeat:
+                    vars(scheduler).update(copy.deepcopy(state))
+                    x = renoise(x_prev, ab_t, ab_prev, generator)
+                x_in = scheduler.scale_model_input(x, t)
+                t_batch = t.expand(shape[0]).to(device)
+                eps, v, eps_u = model_fn(x_in, t_batch, with_uncond)
+                if eps_u is not None:
+                    eps = eps_u + self.cfg_scale * (eps - eps_u)
+                if guidance is not None:
+                    with torch.enable_grad():
+                        eps = guidance(x_in, t_batch, eps)
+                out = torch.cat([eps, v], 1) if learned_var else eps
+                x_prev = scheduler.step(out, t, x, **step_kwargs).prev_sample
+            x = x_prev
         return x

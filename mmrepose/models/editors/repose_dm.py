@@ -14,7 +14,10 @@ only in config:
   the diffusion loss, optionally alone for ``rpa_warmup_iters`` first);
 - ``unet``: eps_theta(y_t, t, P, I_S) (Eq. 2) predicting eps and the
   learned-range variance;
-- ``diffusion``: schedule and the mse + vlb loss (Eqs. 3-4).
+- ``diffusion``: schedule and the mse + vlb loss (Eqs. 3-4);
+- ``pose_interaction_field`` (full model): PIF gradient guidance from a
+  frozen pose estimator, replacing eps_theta by eps_tilde in the MSE (Eq. 15)
+  and adding its term to the CFG-combined eps at sampling (Eq. 16).
 
 Classifier-free guidance (Sec. 3.4): in training, with probability
 ``cfg_dropout`` the pose input and the source are dropped together (pose
@@ -38,6 +41,7 @@ from mmrepose.structures import PoseTransferDataSample
 from ..alignment import AlignmentOutput
 from ..data_preprocessors import unit_range_to_images
 from ..diffusion import DiffusionSampler, GuidanceFn
+from ..guidance import stack_target_keypoints
 
 DEFAULT_TEST_CFG = dict(sampler='ddim', num_steps=50, cfg_scale=2.0, seed=0,
                         progress=True)
@@ -55,17 +59,22 @@ class RePoseDM(BaseModel):
         rpa_warmup_iters: Training iterations with the RPA loss alone
             before the diffusion loss joins (under DDP, set
             ``find_unused_parameters=True`` when this is > 0).
+        pose_interaction_field: :class:`PoseInteractionField` config (the
+            full model; None for B1 and B2).
         autoencoder: ``IdentityAutoencoder`` or ``LatentAutoencoderKL``.
         diffusion: :class:`GaussianDiffusion` config.
         cfg_dropout: Probability of dropping pose and source together.
         test_cfg: Sampling defaults: ``sampler`` (ddpm | ddim | dpmsolver++ |
-            unipc), ``num_steps``, ``cfg_scale``, ``seed``, ``progress``.
+            unipc), ``num_steps``, ``cfg_scale``, ``seed``, ``progress``, and
+            with PIF ``guidance_scale`` (s of Eq. 16; default the field's
+            ``sample_cfg.scale``).
         data_preprocessor: :class:`PoseTransferDataPreprocessor` config.
     """
 
     def __init__(self, unet: dict, appearance_encoder: dict | None = None,
                  pose_alignment: dict | None = None,
                  rpa_warmup_iters: int = 0,
+                 pose_interaction_field: dict | None = None,
                  autoencoder: dict | None = None,
                  diffusion: dict | None = None, cfg_dropout: float = 0.1,
                  test_cfg: dict | None = None,
@@ -90,6 +99,8 @@ class RePoseDM(BaseModel):
             self.register_buffer('train_iter',
                                  torch.zeros((), dtype=torch.long))
         self.diffusion = MODELS.build(diffusion or dict(type='GaussianDiffusion'))
+        self.pose_interaction_field = pose_interaction_field and \
+            MODELS.build(pose_interaction_field)
         if self.unet.sample_channels != self.autoencoder.latent_channels:
             raise ValueError(f'unet.sample_channels '
                              f'({self.unet.sample_channels}) must equal the '
@@ -106,6 +117,10 @@ class RePoseDM(BaseModel):
         context_dim = self.unet.unet.config.cross_attention_dim
         self.null_token = nn.Parameter(torch.randn(1, 1, context_dim) * 0.02)
         self.test_cfg = {**DEFAULT_TEST_CFG, **(test_cfg or {})}
+        if self.pose_interaction_field is not None:
+            self.test_cfg.setdefault(
+                'guidance_scale',
+                self.pose_interaction_field.sample_cfg['scale'])
 
     # -- conditioning -------------------------------------------------------
     def encode_pose(self, pose: Tensor) -> Tensor:
@@ -167,6 +182,7 @@ class RePoseDM(BaseModel):
             if warming_up:
                 return losses
         x0 = self.autoencoder.encode(inputs['target_img'])
+        drop = torch.zeros(x0.shape[0], dtype=torch.bool, device=x0.device)
         if self.cfg_dropout > 0:
             drop = torch.rand(x0.shape[0], device=x0.device) < self.cfg_dropout
             null_pose, null_tokens = self.null_condition(pose_in, tokens)
@@ -176,7 +192,23 @@ class RePoseDM(BaseModel):
         noise = torch.randn_like(x0)
         x_t = self.diffusion.q_sample(x0, t, noise)
         eps, v = self.unet(x_t, t, pose_in, tokens)
+        if self.pose_interaction_field is not None:
+            # Eq. 15, not on the samples whose condition was dropped
+            eps, stats = self.pose_interaction_field.training_eps(
+                eps, x_t, t, self.diffusion, self.autoencoder.decode,
+                self._target_keypoints(data_samples, x0.device),
+                target_images=inputs['target_img'], sample_mask=~drop)
+            losses.update(stats)
         return {**self.diffusion.loss(eps, v, x0, x_t, t, noise), **losses}
+
+    @staticmethod
+    def _target_keypoints(data_samples: list | None,
+                          device: torch.device) -> Tensor:
+        if not data_samples or any('target_keypoints' not in s
+                                   for s in data_samples):
+            raise KeyError('PIF guidance needs the target keypoints: data '
+                           'samples with target_keypoints')
+        return stack_target_keypoints(data_samples, device)
 
     def _forward_tensor(self, inputs: dict[str, Tensor]) -> tuple[Tensor, Any]:
         """One denoiser call at random t (for benchmarks and export)."""
@@ -192,6 +224,10 @@ class RePoseDM(BaseModel):
                 **overrides: Any) -> list[PoseTransferDataSample]:
         """Sample with ``test_cfg`` (entries can be overridden by keyword)
         and return the data samples with ``pred_img`` (uint8, 3 x H x W)."""
+        if self.pose_interaction_field is not None and data_samples and \
+                all('target_keypoints' in s for s in data_samples):
+            overrides.setdefault('target_keypoints', stack_target_keypoints(
+                data_samples, inputs['source_img'].device))
         images = self.sample(inputs, **overrides)
         samples = data_samples or [PoseTransferDataSample()
                                    for _ in range(images.shape[0])]
@@ -203,18 +239,30 @@ class RePoseDM(BaseModel):
     @torch.no_grad()
     def sample(self, inputs: dict[str, Tensor],
                guidance: GuidanceFn | None = None,
+               target_keypoints: Tensor | None = None,
                **overrides: Any) -> Tensor:
         """Generate images in [-1, 1] at the source image's size.
 
-        ``overrides``: any of ``sampler``, ``num_steps``, ``cfg_scale``,
-        ``seed``, ``progress``. ``guidance(x_t, t, eps) -> eps`` is called
-        after CFG at every step (where PIF guidance plugs in).
+        ``overrides``: any key of ``test_cfg`` (``sampler``, ``num_steps``,
+        ``cfg_scale``, ``seed``, ``progress``; ``guidance_scale`` with PIF).
+        ``guidance(x_t, t, eps) -> eps`` is called after CFG at every step;
+        by default it is the model's PIF guidance (Eq. 16) towards
+        ``target_keypoints`` ``(B, 18, 2)`` (OpenPose-18, image pixels),
+        which PIF models need unless ``guidance_scale`` is 0.
         """
-        unknown = set(overrides) - set(DEFAULT_TEST_CFG)
+        unknown = set(overrides) - set(self.test_cfg)
         if unknown:
             raise TypeError(f'unknown sampling options {sorted(unknown)}; '
-                            f'choose from {sorted(DEFAULT_TEST_CFG)}')
+                            f'choose from {sorted(self.test_cfg)}')
         cfg = {**self.test_cfg, **overrides}
+        if guidance is None and self.pose_interaction_field is not None \
+                and cfg['guidance_scale'] != 0:
+            if target_keypoints is None:
+                raise ValueError('PIF guidance needs target_keypoints '
+                                 '(or guidance_scale=0)')
+            guidance = self.pose_interaction_field.guidance_fn(
+                self.diffusion, self.autoencoder.decode, target_keypoints,
+                cfg_scale=cfg['cfg_scale'], scale=cfg['guidance_scale'])
         pose_in, tokens, _ = self.condition(inputs)
         null_pose, null_tokens = self.null_condition(pose_in, tokens)
         sampler = DiffusionSampler(

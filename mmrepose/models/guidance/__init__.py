@@ -1,0 +1,12 @@
+"""Gradient guidance of RePoseDM: the Pose Interaction Field (Sec. 3.3-3.4)."""
+from .pose_interaction_field import (DEFAULT_SAMPLE_CFG, DEFAULT_TRAIN_CFG,
+                                     PIFGuidance, PoseCritic,
+                                     PoseInteractionField)
+from .target_heatmaps import (openpose18_to_layout, render_gaussian_heatmaps,
+                              stack_target_keypoints)
+
+__all__ = [
+    'PoseInteractionField', 'PIFGuidance', 'PoseCritic', 'DEFAULT_TRAIN_CFG',
+    'DEFAULT_SAMPLE_CFG', 'render_gaussian_heatmaps', 'openpose18_to_layout',
+    'stack_target_keypoints'
+]

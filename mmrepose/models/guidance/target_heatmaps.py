@@ -1,0 +1,101 @@
+"""Target heatmaps H_T of the Pose Interaction Field (method.md sec. 4).
+
+The target pose k_T (OpenPose-18 ``(x, y)`` in image pixels, -1 missing, as
+``PoseTransferDataSample.target_keypoints``) is rendered as one unnormalised
+Gaussian (peak 1) per keypoint at the pose estimator's output resolution and
+in its keypoint layout, so that it can be compared with the estimator's
+heatmaps H_phi.
+
+Pixel convention (the one of mmpose's codecs and of
+:meth:`MMPoseEstimator.keypoints`): heatmap cell ``(i, j)`` stands for the
+image point ``(x, y) = (j * stride_x, i * stride_y)``, so a keypoint at image
+``(x, y)`` is centred at the heatmap coordinate ``(x / stride_x,
+y / stride_y)``; its argmax cell is ``round(x / stride_x)`` and maps back to
+within half a stride of ``x``. (An estimator that resizes its input by
+``scale`` maps cell ``j`` to ``(j * s_net + 0.5) / scale - 0.5``, i.e. an
+``offset`` of ``0.5 - 0.5 / scale`` image pixels before the division by the
+image-space stride ``s_net / scale``.) The centre is kept sub-pixel
+(mmpose's codecs round it to the nearest cell when building training
+targets; the two differ by at most half a heatmap cell). Near the right or
+bottom border the centre can fall past the last cell (e.g. x = 22 in a
+24-pixel row at stride 4 is cell 5.5 of 0..5); the argmax is then the last
+cell.
+
+A keypoint is missing (its channel all zero) when either coordinate is
+negative (the -1 convention) or it lies outside the image (``x >= W`` or
+``y >= H``).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from torch import Tensor
+
+from mmrepose.structures.keypoint_layout import (COCO17_FROM_OPENPOSE18,
+                                                 NUM_OPENPOSE18)
+
+#: Keypoint layouts an estimator may predict.
+KEYPOINT_LAYOUTS = ('coco17', 'openpose18')
+
+
+def openpose18_to_layout(keypoints: Tensor, layout: str) -> Tensor:
+    """``(B, 18, 2)`` OpenPose-18 keypoints in ``layout`` (``'coco17'``:
+    ``(B, 17, 2)``, the neck dropped; ``'openpose18'``: unchanged)."""
+    if keypoints.ndim != 3 or keypoints.shape[1:] != (NUM_OPENPOSE18, 2):
+        raise ValueError(f'expected (B, 18, 2) OpenPose-18 keypoints, got '
+                         f'{tuple(keypoints.shape)}')
+    if layout == 'coco17':
+        return keypoints[:, list(COCO17_FROM_OPENPOSE18)]
+    if layout == 'openpose18':
+        return keypoints
+    raise ValueError(f'unknown keypoint layout {layout!r}; choose from '
+                     f'{KEYPOINT_LAYOUTS}')
+
+
+def render_gaussian_heatmaps(keypoints: Tensor, image_size: Sequence[int],
+                             heatmap_size: Sequence[int], sigma: float,
+                             stride: Sequence[float] | None = None,
+                             offset: float = 0.0) -> Tensor:
+    """``(B, K, h, w)`` Gaussians ``exp(-d^2 / (2 sigma^2))`` (sigma in heatmap
+    cells) at ``(B, K, 2)`` image-pixel keypoints (see module doc).
+
+    Args:
+        keypoints: ``(x, y)`` in pixels of an image of ``image_size``.
+        image_size: ``(H, W)``.
+        heatmap_size: ``(h, w)``.
+        sigma: Gaussian standard deviation in heatmap cells.
+        stride: ``(stride_y, stride_x)`` image pixels per heatmap cell;
+            default ``(H / h, W / w)``.
+        offset: Image pixels added before dividing by the stride: the centre
+            is ``((x + offset) / stride_x, (y + offset) / stride_y)`` (0 by
+            default; ``0.5 - 0.5 / scale`` for an estimator that resizes its
+            input by ``scale`` with pixel centres at integers).
+    """
+    if keypoints.ndim != 3 or keypoints.shape[-1] != 2:
+        raise ValueError(f'expected (B, K, 2) keypoints, got '
+                         f'{tuple(keypoints.shape)}')
+    if sigma <= 0:
+        raise ValueError(f'sigma must be > 0, got {sigma}')
+    big_h, big_w = (int(s) for s in image_size)
+    h, w = (int(s) for s in heatmap_size)
+    sy, sx = stride if stride is not None else (big_h / h, big_w / w)
+    kp = keypoints.float()
+    x, y = kp[..., 0], kp[..., 1]
+    present = (x >= 0) & (y >= 0) & (x < big_w) & (y < big_h)
+    xs = torch.arange(w, device=kp.device, dtype=kp.dtype)
+    ys = torch.arange(h, device=kp.device, dtype=kp.dtype)
+    # separable: (B, K, h, 1) * (B, K, 1, w)
+    gx = torch.exp(-(xs - ((x + offset) / sx)[..., None])**2 / (2 * sigma**2))
+    gy = torch.exp(-(ys - ((y + offset) / sy)[..., None])**2 / (2 * sigma**2))
+    heat = gy[..., :, None] * gx[..., None, :]
+    return heat * present[..., None, None].to(heat.dtype)
+
+
+def stack_target_keypoints(data_samples: Sequence, device: torch.device
+                           | str | None = None) -> Tensor:
+    """``(B, 18, 2)`` float target keypoints of a batch of
+    ``PoseTransferDataSample`` (their ``target_keypoints``)."""
+    return torch.stack([torch.as_tensor(s.target_keypoints,
+                                        dtype=torch.float32)
+                        for s in data_samples]).to(device)
