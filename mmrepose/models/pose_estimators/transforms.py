@@ -1,0 +1,116 @@
+"""Two data transforms for training an mmpose bottom-up (associative
+embedding) estimator with mmpose's own pipeline on this stack.
+
+They are registered in mmrepose's ``TRANSFORMS`` registry and used from an
+mmpose-scoped config with the scope prefix, e.g.
+``dict(type='mmrepose.PackAEKeypointIndices')`` (see
+``configs/pose_estimators/`` and ``docs/pose_estimator.md``).
+
+- :class:`PackAEKeypointIndices`: mmpose 1.3.2's ``PackPoseInputs`` does not
+  pack the ``keypoint_indices`` that the ``AssociativeEmbedding`` codec
+  encodes, so ``AssociativeEmbeddingHead.loss`` fails with "'InstanceData'
+  object has no attribute 'keypoint_indices'" (the released AE config has
+  an empty ``train_pipeline``). This transform adds them to the label table
+  ``PackPoseInputs`` reads.
+- :class:`ResizeImageAndKeypoints`: resize the image to a fixed size (or by
+  a fixed factor) with area interpolation (as mmrepose's dataset pipelines
+  downscale SynthFashion's 256x176 images for the CPU-sized models) and map
+  the annotations with it, before mmpose's random affine augmentation.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from mmcv.transforms import BaseTransform
+
+from mmrepose.registry import TRANSFORMS
+
+#: ``PackPoseInputs.label_mapping_table`` of mmpose 1.3.2.
+_MMPOSE_LABEL_TABLE = {
+    'keypoint_labels': 'keypoint_labels',
+    'keypoint_weights': 'keypoint_weights',
+    'keypoints_visible_weights': 'keypoints_visible_weights'}
+
+_INTERPOLATIONS = dict(area=cv2.INTER_AREA, bilinear=cv2.INTER_LINEAR,
+                       bicubic=cv2.INTER_CUBIC, nearest=cv2.INTER_NEAREST)
+
+
+@TRANSFORMS.register_module()
+class PackAEKeypointIndices(BaseTransform):
+    """Make ``PackPoseInputs`` pack ``keypoint_indices`` (module doc).
+
+    Place it after ``GenerateTarget`` and before ``PackPoseInputs``.
+    """
+
+    def transform(self, results: dict) -> dict:
+        if 'keypoint_indices' not in results:
+            raise KeyError('PackAEKeypointIndices: no keypoint_indices in the '
+                           'results; put it after GenerateTarget with an '
+                           'AssociativeEmbedding encoder')
+        table = dict(results.get('label_mapping_table', _MMPOSE_LABEL_TABLE))
+        table['keypoint_indices'] = 'keypoint_indices'
+        results['label_mapping_table'] = table
+        return results
+
+
+@TRANSFORMS.register_module()
+class ResizeImageAndKeypoints(BaseTransform):
+    """Resize ``img`` to ``size`` (or by ``scale_factor``) and map
+    ``keypoints``, ``bbox`` and ``area`` with it (pixel centres at integer
+    coordinates, so ``x`` becomes ``(x + 0.5) * s - 0.5``, the mapping of
+    cv2's and torch's resizing).
+
+    Args:
+        size: Output ``(w, h)``, e.g. ``(88, 128)`` for SynthFashion at
+            128x88 whatever size it was generated at.
+        scale_factor: Resize factor instead of ``size`` (exactly one).
+        interpolation: 'area' (default), 'bilinear', 'bicubic' or 'nearest'.
+    """
+
+    def __init__(self, size: tuple[int, int] | None = None,
+                 scale_factor: float | None = None,
+                 interpolation: str = 'area'):
+        super().__init__()
+        if (size is None) == (scale_factor is None):
+            raise ValueError('give exactly one of size and scale_factor')
+        if size is not None and (len(size) != 2 or min(size) < 1):
+            raise ValueError(f'size must be (w, h) >= 1, got {size}')
+        if scale_factor is not None and scale_factor <= 0:
+            raise ValueError(f'scale_factor must be > 0, got {scale_factor}')
+        if interpolation not in _INTERPOLATIONS:
+            raise ValueError(f'unknown interpolation {interpolation!r}; '
+                             f'expected one of {sorted(_INTERPOLATIONS)}')
+        self.size = None if size is None else (int(size[0]), int(size[1]))
+        self.scale_factor = scale_factor
+        self.interpolation = interpolation
+
+    def transform(self, results: dict) -> dict:
+        img = results['img']
+        h, w = img.shape[:2]
+        if self.size is not None:
+            new_w, new_h = self.size
+        else:
+            new_w = max(1, round(w * self.scale_factor))
+            new_h = max(1, round(h * self.scale_factor))
+        if (new_w, new_h) == (w, h):
+            return results
+        results['img'] = cv2.resize(img, (new_w, new_h),
+                                    interpolation=_INTERPOLATIONS[
+                                        self.interpolation])
+        results['img_shape'] = (new_h, new_w)
+        sx, sy = new_w / w, new_h / h
+        scale = np.array([sx, sy], dtype=np.float32)
+        if results.get('keypoints') is not None:
+            kps = np.array(results['keypoints'], dtype=np.float32)
+            kps[..., :2] = (kps[..., :2] + 0.5) * scale - 0.5
+            results['keypoints'] = kps
+        if results.get('bbox') is not None:  # (N, 4) x1 y1 x2 y2
+            results['bbox'] = (np.asarray(results['bbox'], np.float32) *
+                               np.tile(scale, 2))
+        if results.get('area') is not None:
+            results['area'] = np.asarray(results['area'], np.float32) * sx * sy
+        return results
+
+    def __repr__(self) -> str:
+        return (f'{type(self).__name__}(size={self.size}, scale_factor='
+                f"{self.scale_factor}, interpolation='{self.interpolation}')")
