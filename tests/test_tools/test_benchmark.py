@@ -1,0 +1,137 @@
+"""tools/analysis/benchmark.py: a CPU smoke run on the tiny B1 config (with
+--compare), the counted NFE, and its clear errors. No timing assertions."""
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+ROOT = Path(__file__).resolve().parents[2]
+TOOL = ROOT / 'tools/analysis/benchmark.py'
+TINY = 'configs/repose/synthfashion_64_b1.py'
+STEPS = 2
+
+
+def run_tool(*args: str, timeout: int = 240) -> subprocess.CompletedProcess:
+    env = dict(os.environ, OMP_NUM_THREADS='1')
+    return subprocess.run([sys.executable, str(TOOL), *args],
+                          capture_output=True, text=True, cwd=ROOT, env=env,
+                          timeout=timeout)
+
+
+def load_tool():
+    spec = importlib.util.spec_from_file_location('benchmark_tool', TOOL)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope='module')
+def compare_run(tmp_path_factory):
+    json_out = tmp_path_factory.mktemp('bench') / 'bench.json'
+    proc = run_tool(TINY, '--compare', TINY, '--device', 'cpu', '--threads',
+                    '1', '--batch', '2', '--warmup', '1', '--repeat', '2',
+                    '--train-iters', '2', '--sampler', f'ddim:{STEPS}',
+                    '--cfg', '1,2', '--flops', '--json-out', str(json_out))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc, json_out
+
+
+def test_smoke_compare_json(compare_run):
+    proc, json_out = compare_run
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert json.loads(json_out.read_text()) == report
+    assert {'env', 'settings', 'results', 'ratios'} <= set(report)
+    for key in ('device_name', 'torch', 'diffusers', 'mmengine', 'git_commit'):
+        assert key in report['env']
+    assert report['settings']['batch'] == 2
+    assert len(report['results']) == 2
+    for res in report['results']:
+        assert res['data'] == 'generated SynthFashion 64x44'
+        train = res['train']
+        assert train['batch'] == 2 and train['samples_per_s'] > 0
+        assert len(train['s_per_iter']['repeat_s']) == 2
+        assert train['s_per_iter']['min'] <= train['s_per_iter']['median'] \
+            <= train['s_per_iter']['max']
+        assert train['s_per_iter']['peak_mem_mb'] > 0
+        by_cfg = {s['cfg_scale']: s for s in res['sample']}
+        assert set(by_cfg) == {1.0, 2.0}
+        # counted U-Net evaluations per image: CFG doubles them
+        assert by_cfg[1.0]['nfe'] == STEPS == by_cfg[1.0]['nfe_scheduled']
+        assert by_cfg[2.0]['nfe'] == 2 * STEPS == by_cfg[2.0]['nfe_scheduled']
+        assert by_cfg[2.0]['unet_calls'] == STEPS  # one batched call per step
+        for s in res['sample']:
+            assert s['s_per_image']['median'] > 0 and s['images_per_s'] > 0
+        flops = res['flops']
+        per_image = [f['total'] for f in flops['per_image']]
+        assert 0 < flops['per_unet_call'] < flops['per_train_sample']
+        # cfg 2 runs twice the U-Net evaluations of cfg 1, same encoder
+        assert per_image[1] > per_image[0] > STEPS * flops['per_unet_call']
+        unet = [f['by_component']['unet'] for f in flops['per_image']]
+        assert unet == [STEPS * flops['per_unet_call'],
+                        2 * STEPS * flops['per_unet_call']]
+    ratios = report['ratios']
+    assert ratios['params'] == 1.0
+    assert ratios['train']['s_per_iter'] > 0
+    assert [r['nfe'] for r in ratios['sample']] == [1.0, 1.0]
+    assert all(r['s_per_image'] > 0 for r in ratios['sample'])
+    assert ratios['flops']['per_unet_call'] == 1.0
+    # the readable table comes before the JSON line
+    assert 'RANDOM weights' in proc.stdout
+    assert 'ratios (config2 / config1)' in proc.stdout
+
+
+def test_guidance_needs_pif(tmp_path):
+    proc = run_tool(TINY, '--device', 'cpu', '--guidance', '1')
+    assert proc.returncode != 0
+    assert 'this config has no PIF guidance' in proc.stderr
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason='CUDA is available')
+def test_cuda_unavailable():
+    proc = run_tool(TINY, '--device', 'cuda')
+    assert proc.returncode != 0
+    assert 'CUDA is not available' in proc.stderr
+
+
+def test_missing_config_and_vae():
+    proc = run_tool('configs/repose/no_such_config.py')
+    assert proc.returncode != 0
+    assert 'config file not found: configs/repose/no_such_config.py' \
+        in proc.stderr
+    # latent config without its SD VAE folder: the model's own error
+    proc = run_tool('configs/repose/deepfashion_256_b1.py', '--device', 'cpu',
+                    '--cfg-options', 'model.autoencoder.path=/no/such/vae')
+    assert proc.returncode != 0
+    assert 'AutoencoderKL folder not found: /no/such/vae' in proc.stderr
+    assert '--random-vae' in proc.stderr
+
+
+def test_parse_samplers():
+    tool = load_tool()
+    assert tool.parse_samplers('ddim:100,dpmsolver++:20,unipc') == [
+        ('ddim', 100), ('dpmsolver++', 20), ('unipc', None)]
+    args = tool.parse_args([TINY, '--sampler', 'ddim:100,dpmsolver++',
+                            '--steps', '20', '--cfg', '1,2'])
+    settings = tool.sampling_settings(
+        args, dict(sampler='ddim', num_steps=50, cfg_scale=2.0))
+    assert [(s['sampler'], s['num_steps'], s['cfg_scale']) for s in settings
+            ] == [('ddim', 100, 1.0), ('ddim', 100, 2.0),
+                  ('dpmsolver++', 20, 1.0), ('dpmsolver++', 20, 2.0)]
+    with pytest.raises(SystemExit):
+        tool.parse_args([TINY, '--sampler', 'ddim:many'])
+
+
+def test_random_init_vae():
+    from mmrepose.utils.benchmarking import RandomInitAutoencoderKL
+    vae = RandomInitAutoencoderKL(sample_posterior=False)
+    assert vae.is_latent and vae.latent_channels == 4
+    assert vae.downsample_factor == 8 and vae.scaling_factor == 0.18215
+    assert vae.vae.config.block_out_channels == (128, 256, 512, 512)
+    assert not any(p.requires_grad for p in vae.parameters())
+    z = vae.encode(torch.zeros(1, 3, 16, 16))
+    assert z.shape == (1, 4, 2, 2)
