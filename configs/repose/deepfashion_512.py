@@ -1,5 +1,17 @@
-# RePoseDM on DeepFashion 512x352 (latent space; 8 GPUs x batch 8).
+# RePoseDM (full: RPA + PIF guidance) on DeepFashion 512x352 (latent space;
+# 8 GPUs x batch 8). The estimator sees the decoded images at their own
+# 512 px height.
 #   tools/dist_train.sh configs/repose/deepfashion_512.py 8
-# Today this is B2 (Recurrent Pose Alignment); PIF guidance (#6) is switched
-# on here when it lands.
 _base_ = ['./deepfashion_512_b2.py']
+
+model = dict(
+    pose_interaction_field=dict(
+        type='PoseInteractionField',
+        estimator=dict(
+            type='MMPoseEstimator',
+            config='configs/pose_estimators/ae_hrnet_w32_coco_512.py',
+            checkpoint='pretrained/'
+            'hrnet_w32_coco_512x512-bcb8c247_20200816.pth',
+            scale=1.0),
+        train_cfg=dict(max_timestep=400, eta=1.0),
+        sample_cfg=dict(scale=1.0)))

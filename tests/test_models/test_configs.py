@@ -13,8 +13,15 @@ CONFIGS = sorted(glob.glob(str(ROOT / 'configs/repose/*.py')))
 
 def test_configs_found():
     names = {Path(c).name for c in CONFIGS}
-    assert {'deepfashion_256.py', 'deepfashion_512.py', 'market1501_128.py',
-            'synthfashion_64_b1.py', 'synthfashion_128_b1.py'} <= names
+    for variant in ('', '_b1', '_b2'):
+        assert {f'deepfashion_256{variant}.py', f'deepfashion_512{variant}.py',
+                f'market1501_128{variant}.py', f'synthfashion_64{variant}.py',
+                f'synthfashion_128{variant}.py'} <= names
+
+
+def _variant(path: str) -> str:
+    stem = Path(path).stem
+    return stem.rsplit('_', 1)[1] if stem.endswith(('_b1', '_b2')) else 'full'
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: Path(p).name)
@@ -25,7 +32,15 @@ def test_model_config_builds(path):
         # the SD VAE is not on test machines: same channels, no weights
         assert model_cfg.autoencoder.path.startswith('pretrained/')
         model_cfg.autoencoder = dict(type='IdentityAutoencoder', channels=4)
+    pif = model_cfg.get('pose_interaction_field')
+    if pif and not Path(pif.estimator.checkpoint).is_file():
+        # the COCO estimator's weights are not on test machines either
+        assert pif.estimator.checkpoint.startswith('pretrained/')
+        pif.estimator.checkpoint = None
     model = MODELS.build(model_cfg)
+    variant = _variant(path)
+    assert (model.appearance_encoder is not None) == (variant == 'b1')
+    assert (model.pose_interaction_field is not None) == (variant == 'full')
     assert model.unet.pose_channels == model_cfg.unet.pose_channels
     encoding = cfg.train_dataloader.dataset.pipeline[-2].encoding
     assert encoding == ('skeleton_rgb' if model_cfg.unet.pose_channels == 4
