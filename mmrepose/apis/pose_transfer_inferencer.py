@@ -25,10 +25,10 @@ import torch
 from mmengine.config import Config
 
 from mmrepose.datasets.transforms import encode_pose, load_rgb_image
-from mmrepose.registry import INFERENCERS, MODELS
+from mmrepose.registry import INFERENCERS
 from mmrepose.structures.keypoint_layout import MISSING
-from mmrepose.utils import register_all_modules
 from mmrepose.visualization import pose_map_to_rgb, tile_grid
+from .init_model import init_model
 from .target_pose import (DEEPFASHION_FRAME, PoseSpec, load_target_pose,
                           scale_keypoints)
 
@@ -36,10 +36,6 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 #: The embedded default: a small B1 trained on SynthFashion (see README).
 DEFAULT_CONFIG = REPO_ROOT / 'configs/repose/synthfashion_64_b1.py'
 DEFAULT_WEIGHTS = REPO_ROOT / 'checkpoints/synthfashion_64_b1.pth'
-
-
-class CheckpointMismatchError(RuntimeError):
-    """The checkpoint's weights do not fit the config's model."""
 
 
 def _pipeline_settings(cfg: Config) -> tuple[tuple[int, int], str]:
@@ -69,28 +65,10 @@ class PoseTransferInferencer:
     def __init__(self, config: str | os.PathLike | None = None,
                  weights: str | os.PathLike | None = None,
                  device: str = 'cpu'):
-        register_all_modules()
-        config = str(config or DEFAULT_CONFIG)
-        weights = str(weights or DEFAULT_WEIGHTS)
-        for kind, path in (('config', config), ('checkpoint', weights)):
-            if not osp.isfile(path):
-                raise FileNotFoundError(f'{kind} not found: {path}')
-        self.cfg = Config.fromfile(config)
-        self.image_size, self.pose_encoding = _pipeline_settings(self.cfg)
-        self.model = MODELS.build(self.cfg.model)
-        state = torch.load(weights, map_location='cpu', weights_only=True)
-        state = {k: v.float() if v.is_floating_point() else v
-                 for k, v in state.get('state_dict', state).items()}
-        try:
-            self.model.load_state_dict(state, strict=True)
-        except RuntimeError as exc:
-            first = str(exc).splitlines()[1].strip() if '\n' in str(exc) \
-                else str(exc)
-            raise CheckpointMismatchError(
-                f'checkpoint {weights} does not match config {config}: '
-                f'{first}') from None
+        self.cfg, self.model = init_model(config or DEFAULT_CONFIG,
+                                          weights or DEFAULT_WEIGHTS, device)
         self.device = torch.device(device)
-        self.model.to(self.device).eval()
+        self.image_size, self.pose_encoding = _pipeline_settings(self.cfg)
 
     def _source(self, source: str | np.ndarray) -> np.ndarray:
         img = load_rgb_image(source) if isinstance(source, str) else source

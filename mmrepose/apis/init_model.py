@@ -1,0 +1,42 @@
+"""Build a RePoseDM from a config and load a checkpoint for inference."""
+from __future__ import annotations
+
+import os
+import os.path as osp
+
+import torch
+from mmengine.config import Config
+
+from mmrepose.registry import MODELS
+from mmrepose.utils import register_all_modules
+
+
+class CheckpointMismatchError(RuntimeError):
+    """The checkpoint's weights do not fit the config's model."""
+
+
+def init_model(config: str | os.PathLike, weights: str | os.PathLike,
+               device: str = 'cpu') -> tuple[Config, torch.nn.Module]:
+    """``(cfg, model)``: the config's model with the checkpoint's weights
+    (``state_dict`` inside, which training writes with the EMA parameters),
+    in eval mode on ``device``. Missing files and weights that do not fit
+    the model are one-line errors."""
+    register_all_modules()
+    config, weights = str(config), str(weights)
+    for kind, path in (('config', config), ('checkpoint', weights)):
+        if not osp.isfile(path):
+            raise FileNotFoundError(f'{kind} not found: {path}')
+    cfg = Config.fromfile(config)
+    model = MODELS.build(cfg.model)
+    state = torch.load(weights, map_location='cpu', weights_only=True)
+    state = {k: v.float() if v.is_floating_point() else v
+             for k, v in state.get('state_dict', state).items()}
+    try:
+        model.load_state_dict(state, strict=True)
+    except RuntimeError as exc:
+        first = str(exc).splitlines()[1].strip() if '\n' in str(exc) \
+            else str(exc)
+        raise CheckpointMismatchError(
+            f'checkpoint {weights} does not match config {config}: '
+            f'{first}') from None
+    return cfg, model.to(torch.device(device)).eval()
