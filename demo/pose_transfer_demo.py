@@ -1,15 +1,19 @@
 """Pose-transfer demo: render a person from a photo in new poses.
 
     python demo/pose_transfer_demo.py [SOURCE] [TARGET_POSE ...] \
-        [--config CONFIG --checkpoint CKPT] [--gt IMAGE] [--out-dir DIR] \
-        [--device cpu|cuda] [--sampler ddim] [--steps N] [--cfg 2.0] [--seed 0]
+        [--source-pose POSE] [--config CONFIG --checkpoint CKPT] [--gt IMAGE] \
+        [--out-dir DIR] [--device cpu|cuda] [--sampler ddim] [--steps N] \
+        [--cfg 2.0] [--guidance-scale S] [--seed 0]
 
-With no arguments it runs the embedded default model (a small B1 trained on
-SynthFashion) on ``demo/examples/source.jpg`` and
-``demo/examples/target_pose.json`` and writes ``outputs/demo.png``:
-source | target pose | result | ground truth. TARGET_POSE is a keypoint JSON
-file (``{"keypoints": [[x, y] x 18], "image_size": [H, W]}``) or an
-annotation row ``"name:[y...]:[x...]"`` in the 256x176 frame.
+With no arguments it runs the embedded default model (a small model trained
+on SynthFashion, see README) on ``demo/examples/source.jpg`` (with its
+keypoints ``source_pose.json``) and ``demo/examples/target_pose.json`` and
+writes ``outputs/demo.png``: source | target pose | result | ground truth.
+TARGET_POSE is a keypoint JSON file (``{"keypoints": [[x, y] x 18],
+"image_size": [H, W]}``), an annotation row ``"name:[y...]:[x...]"`` in the
+256x176 frame, or a photo of a person (a driving photo, read by the pose
+estimator). Models with Recurrent Pose Alignment also use the source's pose:
+``--source-pose`` in the same forms, else the pose estimator reads it.
 """
 from __future__ import annotations
 
@@ -38,6 +42,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument('target_poses', nargs='*',
                    default=[osp.join(EXAMPLES, 'target_pose.json')],
                    help='target poses (default: the bundled example)')
+    p.add_argument('--source-pose', help='keypoints of the source (default: '
+                   'the bundled example\'s, or read by the pose estimator)')
     p.add_argument('--config', help='model config (default: embedded model)')
     p.add_argument('--checkpoint', help='checkpoint (default: embedded model)')
     p.add_argument('--gt', help='ground-truth target image, shown last '
@@ -47,10 +53,15 @@ def parse_args() -> argparse.Namespace:
     p.add_argument('--sampler', choices=['ddpm', 'ddim', 'dpmsolver++', 'unipc'])
     p.add_argument('--steps', type=int, help='denoising steps')
     p.add_argument('--cfg', type=float, help='classifier-free guidance scale')
+    p.add_argument('--guidance-scale', type=float,
+                   help='PIF guidance scale s (full models only)')
     p.add_argument('--seed', type=int, default=0)
     args = p.parse_args()
-    if args.gt is None and args.source == osp.join(EXAMPLES, 'source.jpg') \
-            and args.target_poses == [osp.join(EXAMPLES, 'target_pose.json')]:
+    example = args.source == osp.join(EXAMPLES, 'source.jpg')
+    if example and args.source_pose is None:
+        args.source_pose = osp.join(EXAMPLES, 'source_pose.json')
+    if args.gt is None and example and \
+            args.target_poses == [osp.join(EXAMPLES, 'target_pose.json')]:
         args.gt = osp.join(EXAMPLES, 'target_gt.jpg')
     return args
 
@@ -60,14 +71,16 @@ def main() -> None:
     sampling = {k: v for k, v in dict(sampler=args.sampler,
                                       num_steps=args.steps,
                                       cfg_scale=args.cfg,
+                                      guidance_scale=args.guidance_scale,
                                       seed=args.seed).items() if v is not None}
     try:
         inferencer = PoseTransferInferencer(args.config, args.checkpoint,
                                             device=args.device)
-        result = inferencer(args.source, args.target_poses, **sampling)
+        result = inferencer(args.source, args.target_poses,
+                            source_pose=args.source_pose, **sampling)
         gt = load_rgb_image(args.gt) if args.gt else None
     except (FileNotFoundError, ImageLoadError, PoseInputError,
-            CheckpointMismatchError, ValueError) as exc:
+            CheckpointMismatchError, ValueError, TypeError) as exc:
         sys.exit(f'error: {exc}')
 
     h, w = inferencer.image_size

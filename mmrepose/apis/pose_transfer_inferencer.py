@@ -25,17 +25,30 @@ import torch
 from mmengine.config import Config
 
 from mmrepose.datasets.transforms import encode_pose, load_rgb_image
-from mmrepose.registry import INFERENCERS
+from mmrepose.registry import INFERENCERS, MODELS
+from mmrepose.structures import PoseTransferDataSample
 from mmrepose.structures.keypoint_layout import MISSING
 from mmrepose.visualization import pose_map_to_rgb, tile_grid
 from .init_model import init_model
-from .target_pose import (DEEPFASHION_FRAME, PoseSpec, load_target_pose,
-                          scale_keypoints)
+from .target_pose import (DEEPFASHION_FRAME, PoseInputError, PoseSpec,
+                          load_target_pose, scale_keypoints)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-#: The embedded default: a small B1 trained on SynthFashion (see README).
+#: The embedded default: a small model trained on SynthFashion (see README).
 DEFAULT_CONFIG = REPO_ROOT / 'configs/repose/synthfashion_64_b1.py'
 DEFAULT_WEIGHTS = REPO_ROOT / 'checkpoints/synthfashion_64_b1.pth'
+#: The SynthFashion pose estimator (docs/pose_estimator.md), made for
+#: 128-pixel-high images: ``scale`` is set from the model's image height.
+SYNTHFASHION_POSE_ESTIMATOR = dict(
+    type='MMPoseEstimator',
+    config=str(REPO_ROOT /
+               'configs/pose_estimators/ae_hrnet_w16_synthfashion_128.py'),
+    checkpoint=str(REPO_ROOT / 'checkpoints/pose_estimators/'
+                   'ae_hrnet_w16_synthfashion_128.pth'))
+SYNTHFASHION_ESTIMATOR_HEIGHT = 128
+#: Heatmap maximum under which an estimated keypoint counts as missing.
+KEYPOINT_SCORE_THRESHOLD = 0.1
+PHOTO_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.webp')
 
 
 def _pipeline_settings(cfg: Config) -> tuple[tuple[int, int], str]:
@@ -51,6 +64,10 @@ def _pipeline_settings(cfg: Config) -> tuple[tuple[int, int], str]:
     return (int(h), int(w)), steps['GeneratePoseEncoding']['encoding']
 
 
+def _is_photo(spec: PoseSpec) -> bool:
+    return isinstance(spec, str) and spec.lower().endswith(PHOTO_SUFFIXES)
+
+
 @INFERENCERS.register_module()
 class PoseTransferInferencer:
     """Pose transfer with a trained RePoseDM.
@@ -60,15 +77,27 @@ class PoseTransferInferencer:
         weights: Checkpoint (default: the embedded one). Weights saved by
             training hold the EMA parameters under ``state_dict``.
         device: ``'cpu'``, ``'cuda'``, ``'cuda:1'``...
+        pose_estimator: ``MMPoseEstimator`` config that reads poses from
+            photos (a driving photo as target, the source when its pose is
+            not given), its ``scale`` relative to the model's image size.
+            Default: the model's PIF estimator if it has one, else the
+            SynthFashion estimator for the SynthFashion configs.
     """
 
     def __init__(self, config: str | os.PathLike | None = None,
                  weights: str | os.PathLike | None = None,
-                 device: str = 'cpu'):
+                 device: str = 'cpu', pose_estimator: dict | None = None):
         self.cfg, self.model = init_model(config or DEFAULT_CONFIG,
                                           weights or DEFAULT_WEIGHTS, device)
         self.device = torch.device(device)
         self.image_size, self.pose_encoding = _pipeline_settings(self.cfg)
+        self._estimator_cfg = pose_estimator
+        if pose_estimator is None and 'synthfashion' in str(
+                config or DEFAULT_CONFIG):
+            self._estimator_cfg = dict(
+                SYNTHFASHION_POSE_ESTIMATOR,
+                scale=SYNTHFASHION_ESTIMATOR_HEIGHT / self.image_size[0])
+        self._estimator = None
 
     def _source(self, source: str | np.ndarray) -> np.ndarray:
         img = load_rgb_image(source) if isinstance(source, str) else source
@@ -79,18 +108,57 @@ class PoseTransferInferencer:
         h, w = self.image_size
         return cv2.resize(img, (w, h), interpolation=cv2.INTER_AREA)
 
-    def _pose(self, spec: PoseSpec, frame: tuple[int, int]) -> np.ndarray:
-        """The pose input (C, H, W) of one target pose."""
+    def pose_estimator(self) -> torch.nn.Module:
+        """The estimator that reads poses from photos (built on first use)."""
+        if self._estimator is None:
+            pif = self.model.pose_interaction_field
+            if self._estimator_cfg is None and pif is not None:
+                self._estimator = pif.estimator
+            elif self._estimator_cfg is None:
+                raise PoseInputError(
+                    'reading a pose from a photo needs a pose estimator: '
+                    'pass pose_estimator=dict(type="MMPoseEstimator", '
+                    'config=..., checkpoint=...), or give keypoints')
+            else:
+                self._estimator = MODELS.build(self._estimator_cfg).to(
+                    self.device)
+        return self._estimator
+
+    def estimate_keypoints(self, image: np.ndarray) -> np.ndarray:
+        """OpenPose-18 keypoints ``(18, 2)`` of an image already at the
+        model's size; keypoints whose heatmap peak is under
+        ``KEYPOINT_SCORE_THRESHOLD`` are missing (-1)."""
+        estimator = self.pose_estimator()
+        tensor = torch.from_numpy(image).permute(2, 0, 1)[None].float()
+        kps, scores = estimator.keypoints(
+            (tensor / 127.5 - 1).to(self.device), return_scores=True)
+        kps[scores < KEYPOINT_SCORE_THRESHOLD] = MISSING
+        kps = estimator.to_openpose18(kps)[0].cpu().numpy()
+        if not np.any(kps[:, 0] != MISSING):
+            raise PoseInputError('the pose estimator found no person')
+        return kps
+
+    def keypoints(self, spec: PoseSpec, frame: tuple[int, int]) -> np.ndarray:
+        """Keypoints ``(18, 2)`` in the model's frame of a pose given in any
+        form: keypoints (JSON, annotation row, list; in ``frame`` unless the
+        JSON says) or a photo of a person (a driving photo)."""
+        if _is_photo(spec):
+            return self.estimate_keypoints(self._source(spec))
         kps, kps_frame = load_target_pose(spec, frame)
         kps = scale_keypoints(kps, kps_frame, self.image_size)
         if not np.any(kps[:, 0] != MISSING):
             raise ValueError('no keypoint of the target pose lies inside the '
                              'image')
-        return encode_pose(kps, self.image_size, self.pose_encoding)
+        return kps
+
+    def _pose_input(self, kps: np.ndarray) -> torch.Tensor:
+        return torch.from_numpy(
+            encode_pose(kps, self.image_size, self.pose_encoding))
 
     @torch.no_grad()
     def __call__(self, source: str | np.ndarray,
-                 target_poses: str | Sequence[PoseSpec],
+                 target_poses: PoseSpec | Sequence[PoseSpec],
+                 source_pose: PoseSpec | None = None,
                  frame: tuple[int, int] = DEEPFASHION_FRAME,
                  out_dir: str | None = None, **sampling: Any) -> dict:
         """Render the source person in each target pose.
@@ -98,31 +166,47 @@ class PoseTransferInferencer:
         Args:
             source: Image path or ``(H, W, 3)`` uint8 RGB array.
             target_poses: A list of poses, each a JSON file, an annotation
-                row, or 18 / 17 ``[x, y]`` pairs (a single file or row may
+                row, 18 / 17 ``[x, y]`` pairs, or a photo of a person whose
+                pose is read by the pose estimator (a single file or row may
                 be given alone).
+            source_pose: The source's keypoints in any of those forms; only
+                models with Recurrent Pose Alignment use it. Default: read
+                from the source image by the pose estimator.
             frame: ``(H, W)`` of rows and lists (JSON files carry their own).
             out_dir: Where to write ``result_{i}.png`` and ``grid.png``.
             sampling: ``sampler``, ``num_steps``, ``cfg_scale``, ``seed``,
-                ``progress`` (defaults: the config's ``test_cfg``).
+                ``progress``, and ``guidance_scale`` for models with PIF
+                guidance (defaults: the config's ``test_cfg``).
 
         Returns:
             dict with ``source`` (resized to the model's size),
             ``predictions`` (list of (H, W, 3) uint8 RGB), ``pose_images``
-            (the rendered target poses) and ``grid``.
+            (the rendered target poses), ``target_keypoints`` and ``grid``.
         """
-        if isinstance(target_poses, str):
+        if isinstance(target_poses, str) or (
+                isinstance(target_poses, Sequence) and target_poses and
+                np.ndim(target_poses[0]) == 1):
             target_poses = [target_poses]
         src = self._source(source)
-        poses = [self._pose(p, frame) for p in target_poses]
+        targets = [self.keypoints(p, frame) for p in target_poses]
+        poses = [self._pose_input(k) for k in targets]
         n = len(poses)
         inputs = {
             'source_img': [torch.from_numpy(src.transpose(2, 0, 1).copy())] * n,
-            'target_pose': [torch.from_numpy(p) for p in poses],
+            'target_pose': poses,
         }
-        data = self.model.data_preprocessor({'inputs': inputs}, False)
-        samples = self.model.predict(data['inputs'], None, **sampling)
+        if self.model.pose_alignment is not None:
+            src_kps = self.estimate_keypoints(src) if source_pose is None \
+                else self.keypoints(source_pose, frame)
+            inputs['source_pose'] = [self._pose_input(src_kps)] * n
+        samples = [PoseTransferDataSample(target_keypoints=torch.from_numpy(
+            k.astype(np.float32))) for k in targets]
+        data = self.model.data_preprocessor(
+            {'inputs': inputs, 'data_samples': samples}, False)
+        samples = self.model.predict(data['inputs'], data['data_samples'],
+                                     **sampling)
         predictions = [s.pred_img.permute(1, 2, 0).numpy() for s in samples]
-        pose_images = [pose_map_to_rgb(p) for p in poses]
+        pose_images = [pose_map_to_rgb(p.numpy()) for p in poses]
         grid = tile_grid([[src, pose, pred] for pose, pred in
                           zip(pose_images, predictions)],
                          column_titles=['source', 'target pose', 'result'])
@@ -134,4 +218,5 @@ class PoseTransferInferencer:
             cv2.imwrite(osp.join(out_dir, 'grid.png'),
                         cv2.cvtColor(grid, cv2.COLOR_RGB2BGR))
         return {'source': src, 'predictions': predictions,
-                'pose_images': pose_images, 'grid': grid}
+                'pose_images': pose_images, 'target_keypoints': targets,
+                'grid': grid}

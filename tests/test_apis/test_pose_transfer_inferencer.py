@@ -114,3 +114,50 @@ def test_config_checkpoint_mismatch_and_missing_files(tmp_path, random_weights):
         PoseTransferInferencer(CONFIG, other)
     with pytest.raises(FileNotFoundError, match='checkpoint not found: .*nope'):
         PoseTransferInferencer(CONFIG, tmp_path / 'nope.pth')
+
+
+@pytest.fixture(scope='module')
+def rpa_inferencer(tmp_path_factory):
+    """A random B2 (SynthFashion 64) model: it needs the source's pose."""
+    config = ROOT / 'configs/repose/synthfashion_64_b2.py'
+    torch.manual_seed(0)
+    model = MODELS.build(Config.fromfile(config).model)
+    path = tmp_path_factory.mktemp('b2') / 'b2.pth'
+    torch.save({'state_dict': model.state_dict()}, path)
+    return PoseTransferInferencer(config, path)
+
+
+def test_source_pose_given_or_estimated_and_driving_photo(rpa_inferencer):
+    source = str(EXAMPLES / 'source.jpg')
+    target = str(EXAMPLES / 'target_pose.json')
+    given = rpa_inferencer(source, target,
+                           source_pose=str(EXAMPLES / 'source_pose.json'),
+                           **SAMPLING)
+    estimated = rpa_inferencer(source, target, **SAMPLING)
+    assert given['predictions'][0].shape == (64, 44, 3)
+    assert estimated['predictions'][0].shape == (64, 44, 3)
+    # the SynthFashion estimator reads the example source close to its
+    # annotation (64x44 frame: a few pixels)
+    truth = rpa_inferencer.keypoints(str(EXAMPLES / 'source_pose.json'),
+                                     (256, 176))
+    found = rpa_inferencer.estimate_keypoints(
+        rpa_inferencer._source(source))
+    both = (truth[:, 0] >= 0) & (found[:, 0] >= 0)
+    assert both.sum() >= 12
+    assert np.median(np.abs(found[both] - truth[both])) < 3
+    # a driving photo: the ground-truth target image gives its own pose
+    driven = rpa_inferencer(source, [str(EXAMPLES / 'target_gt.jpg')],
+                            source_pose=str(EXAMPLES / 'source_pose.json'),
+                            **SAMPLING)
+    target_truth = rpa_inferencer.keypoints(target, (256, 176))
+    kps = driven['target_keypoints'][0]
+    both = (target_truth[:, 0] >= 0) & (kps[:, 0] >= 0)
+    assert np.median(np.abs(kps[both] - target_truth[both])) < 3
+
+
+def test_photo_without_an_estimator_is_a_clear_error(random_weights):
+    inferencer = PoseTransferInferencer(CONFIG, random_weights)
+    inferencer._estimator_cfg = None   # as for a config without one
+    with pytest.raises(PoseInputError, match='needs a pose estimator'):
+        inferencer(str(EXAMPLES / 'source.jpg'),
+                   [str(EXAMPLES / 'target_gt.jpg')], **SAMPLING)
