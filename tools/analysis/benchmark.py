@@ -296,8 +296,15 @@ def measure_sampling(model, data, settings: list[dict],
     """Seconds per image, images/s and counted NFE of each setting."""
     from mmrepose.utils.benchmarking import CallCounter, time_repeats
     model.eval()
-    inputs = model.data_preprocessor(data, False)['inputs']
+    batch = model.data_preprocessor(data, False)
+    inputs = batch['inputs']
     n_img = len(next(iter(inputs.values())))
+    keypoints = {}
+    if getattr(model, 'pose_interaction_field', None) is not None:
+        # PIF guidance steers towards the target keypoints of the batch
+        from mmrepose.models.guidance import stack_target_keypoints
+        keypoints['target_keypoints'] = stack_target_keypoints(
+            batch['data_samples'], device)
     counter = CallCounter(model.unet)
     autocast = (lambda: torch.autocast(device.type, dtype=torch.bfloat16)) \
         if args.amp == 'bf16' else contextlib.nullcontext
@@ -311,7 +318,7 @@ def measure_sampling(model, data, settings: list[dict],
 
         def run(kw=kw):
             with autocast():
-                model.sample(inputs, **kw)
+                model.sample(inputs, **keypoints, **kw)
 
         t = time_repeats(run, args.warmup, args.repeat, device)
         runs = args.warmup + args.repeat
