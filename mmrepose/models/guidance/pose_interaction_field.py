@@ -40,8 +40,6 @@ term then removes; ``eta`` (any sign) is a config value for that reason.
 """
 from __future__ import annotations
 
-import math
-import time
 from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
 
@@ -52,6 +50,7 @@ from torch import Tensor, nn
 from mmrepose.registry import MODELS
 from ..diffusion import GaussianDiffusion
 from ..pose_estimators import MMPoseEstimator
+from .pif_guidance import PIFGuidance, per_sample
 from .target_heatmaps import (KEYPOINT_LAYOUTS, openpose18_to_layout,
                               render_gaussian_heatmaps)
 
@@ -112,11 +111,6 @@ def _resize_mask(mask: Tensor, size: Sequence[int]) -> Tensor:
     if size[0] <= mask.shape[-2] and size[1] <= mask.shape[-1]:
         return F.adaptive_max_pool2d(mask, size)
     return F.interpolate(mask, size=size, mode='nearest')
-
-
-def _per_sample(values: Tensor, like: Tensor) -> Tensor:
-    """``(B,)`` values shaped to broadcast against ``like``."""
-    return values.to(like).view(-1, *([1] * (like.dim() - 1)))
 
 
 def _merge_cfg(defaults: dict, cfg: dict | None, name: str) -> dict:
@@ -372,7 +366,7 @@ class PoseInteractionField(nn.Module):
         grad, energy = self.energy_and_gradient(
             x0_hat, decode,
             torch.as_tensor(target_keypoints).to(index.device)[index], images)
-        sigma = _per_sample(diffusion.sqrt_one_minus_alphas_cumprod[t_sel],
+        sigma = per_sample(diffusion.sqrt_one_minus_alphas_cumprod[t_sel],
                             grad)
         eta = sigma if cfg['eta'] == 'sqrt_one_minus_alphas_cumprod' \
             else float(cfg['eta'])
@@ -410,79 +404,3 @@ class PoseInteractionField(nn.Module):
                            cfg_scale, float(cfg['scale']),
                            self._step_window(cfg['steps']),
                            int(cfg['self_recurrence']))
-
-
-class PIFGuidance:
-    """Eq. 16 as a :data:`GuidanceFn`: ``eps_hat = eps + w_c * s *
-    sqrt(1 - ab_t) * g`` with ``g = dG/d x0_hat(x_t, eps)`` (heatmap mode).
-
-    Made by :meth:`PoseInteractionField.guidance_fn`. ``x_t`` is the
-    sampler's (scaled) model input, equal to x_t for every scheduler of
-    :mod:`mmrepose.models.diffusion.noise_schedulers`. Returns ``eps`` itself
-    (the same tensor) when ``scale`` is 0 or no sample's timestep is in the
-    step window; per sample otherwise.
-
-    Attributes (cost accounting): ``num_calls``, ``num_guided`` (gradient
-    evaluations, each a backward pass through decoder and estimator),
-    ``seconds`` (wall time of the guided calls, without device sync) and
-    ``energies`` (mean G before each guided step, detached tensors).
-    """
-
-    def __init__(self, field: PoseInteractionField,
-                 diffusion: GaussianDiffusion, decode: DecodeFn,
-                 target_keypoints: Tensor, cfg_scale: float, scale: float,
-                 window: tuple[float, float], self_recurrence: int = 0):
-        self.field = field
-        self.diffusion = diffusion
-        self.decode = decode
-        self.target_keypoints = torch.as_tensor(target_keypoints,
-                                                dtype=torch.float32)
-        self.cfg_scale = float(cfg_scale)
-        self.scale = scale
-        self.window = window
-        self.self_recurrence = self_recurrence
-        self.num_calls = 0
-        self.num_guided = 0
-        self.seconds = 0.0
-        self.energies: list[Tensor] = []
-
-    def _keypoints_on(self, device: torch.device) -> Tensor:
-        if self.target_keypoints.device != device:
-            self.target_keypoints = self.target_keypoints.to(device)
-        return self.target_keypoints
-
-    def in_window(self, t: Tensor) -> Tensor:
-        """Boolean per-sample mask of the timesteps in the step window."""
-        last = self.diffusion.num_timesteps - 1
-        position = (last - t.float()) / max(last, 1)
-        start, end = self.window
-        return (position >= start) & ((position < end) | (end >= 1))
-
-    def __call__(self, x_t: Tensor, t: Tensor, eps: Tensor) -> Tensor:
-        self.num_calls += 1
-        if self.scale == 0:
-            return eps
-        guided = self.in_window(t)
-        if not bool(guided.any()):
-            return eps
-        begin = time.perf_counter()
-        x0_hat = self.diffusion.predict_x0(x_t.detach(), t, eps.detach())
-        grad, energy = self.field.energy_and_gradient(
-            x0_hat, self.decode, self._keypoints_on(x_t.device),
-            mode='heatmap')
-        coef = self.cfg_scale * self.scale * _per_sample(
-            self.diffusion.sqrt_one_minus_alphas_cumprod[t], grad)
-        self.num_guided += 1
-        self.energies.append(energy.mean())
-        self.seconds += time.perf_counter() - begin
-        guided_eps = eps + (coef * grad).to(eps)
-        if bool(guided.all()):
-            return guided_eps
-        return torch.where(_per_sample(guided, eps).bool(), guided_eps, eps)
-
-    @property
-    def mean_energy(self) -> float:
-        """Mean G over the guided calls (nan if none)."""
-        if not self.energies:
-            return math.nan
-        return float(torch.stack(self.energies).mean())
