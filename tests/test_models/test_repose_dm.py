@@ -128,3 +128,13 @@ def test_missing_vae_folder_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match='AutoencoderKL folder not '
                        'found: .*nowhere.*model.autoencoder.path'):
         LatentAutoencoderKL(str(tmp_path / 'nowhere'))
+
+
+def test_bf16_autocast_sampling_stays_close_to_float32(model):
+    data = model.data_preprocessor(random_batch(), False)
+    fp32 = model.sample(data['inputs'], num_steps=2)
+    bf16 = model.sample(data['inputs'], num_steps=2, autocast='bf16')
+    assert bf16.dtype == torch.float32 and not torch.equal(bf16, fp32)
+    assert (bf16 - fp32).abs().mean() < 0.05
+    with pytest.raises(ValueError, match='autocast'):
+        model.sample(data['inputs'], num_steps=2, autocast='fp8')

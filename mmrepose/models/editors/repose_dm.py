@@ -44,7 +44,7 @@ from ..diffusion import DiffusionSampler, GuidanceFn
 from ..guidance import stack_target_keypoints
 
 DEFAULT_TEST_CFG = dict(sampler='ddim', num_steps=50, cfg_scale=2.0, seed=0,
-                        progress=True)
+                        progress=True, autocast=None)
 
 
 @MODELS.register_module()
@@ -65,7 +65,9 @@ class RePoseDM(BaseModel):
         diffusion: :class:`GaussianDiffusion` config.
         cfg_dropout: Probability of dropping pose and source together.
         test_cfg: Sampling defaults: ``sampler`` (ddpm | ddim | dpmsolver++ |
-            unipc), ``num_steps``, ``cfg_scale``, ``seed``, ``progress``, and
+            unipc), ``num_steps``, ``cfg_scale``, ``seed``, ``progress``,
+            ``autocast`` (None, or ``'bf16'``: the denoiser under bfloat16
+            autocast, the sampler's arithmetic in float32), and
             with PIF ``guidance_scale`` (s of Eq. 16; default the field's
             ``sample_cfg.scale``).
         data_preprocessor: :class:`PoseTransferDataPreprocessor` config.
@@ -244,7 +246,8 @@ class RePoseDM(BaseModel):
         """Generate images in [-1, 1] at the source image's size.
 
         ``overrides``: any key of ``test_cfg`` (``sampler``, ``num_steps``,
-        ``cfg_scale``, ``seed``, ``progress``; ``guidance_scale`` with PIF).
+        ``cfg_scale``, ``seed``, ``progress``, ``autocast``;
+        ``guidance_scale`` with PIF).
         ``guidance(x_t, t, eps) -> eps`` is called after CFG at every step;
         by default it is the model's PIF guidance (Eq. 16) towards
         ``target_keypoints`` ``(B, 18, 2)`` (OpenPose-18, image pixels),
@@ -269,13 +272,23 @@ class RePoseDM(BaseModel):
             self.diffusion, cfg['sampler'], cfg['num_steps'], cfg['cfg_scale'],
             clip_sample=not self.autoencoder.is_latent)
 
+        if cfg['autocast'] not in (None, 'bf16'):
+            raise ValueError(f"autocast must be None or 'bf16', got "
+                             f"{cfg['autocast']!r}")
+
+        def denoise(*args: Tensor) -> tuple[Tensor, Tensor | None]:
+            with torch.autocast(pose_in.device.type, dtype=torch.bfloat16,
+                                enabled=cfg['autocast'] == 'bf16'):
+                eps, v = self.unet(*args)
+            return eps.float(), None if v is None else v.float()
+
         def model_fn(x: Tensor, t: Tensor, with_uncond: bool):
             if not with_uncond:
-                eps, v = self.unet(x, t, pose_in, tokens)
+                eps, v = denoise(x, t, pose_in, tokens)
                 return eps, v, None
-            eps, v = self.unet(torch.cat([x, x]), torch.cat([t, t]),
-                               torch.cat([pose_in, null_pose]),
-                               torch.cat([tokens, null_tokens]))
+            eps, v = denoise(torch.cat([x, x]), torch.cat([t, t]),
+                             torch.cat([pose_in, null_pose]),
+                             torch.cat([tokens, null_tokens]))
             n = x.shape[0]
             return eps[:n], None if v is None else v[:n], eps[n:]
 
