@@ -85,6 +85,24 @@ def test_smoke_compare_json(compare_run):
     assert 'ratios (config2 / config1)' in proc.stdout
 
 
+def test_full_model_guidance_settings():
+    """The full model (RPA + PIF) samples towards the batch's keypoints;
+    guidance keeps the NFE and adds the estimator's forward and backward."""
+    proc = run_tool('configs/repose/synthfashion_64.py', '--device', 'cpu',
+                    '--threads', '1', '--batch', '2', '--skip-train',
+                    '--warmup', '0', '--repeat', '1', '--sampler',
+                    f'ddim:{STEPS}', '--cfg', '2', '--guidance', '0,1',
+                    '--flops')
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    res = json.loads(proc.stdout.strip().splitlines()[-1])['results'][0]
+    off, on = res['sample']
+    assert (off['guidance_scale'], on['guidance_scale']) == (0.0, 1.0)
+    assert off['nfe'] == on['nfe'] == 2 * STEPS
+    off_f, on_f = res['flops']['per_image']
+    assert on_f['by_component'].get('pose_interaction_field', 0) > 0
+    assert on_f['total'] > off_f['total']
+
+
 def test_guidance_needs_pif(tmp_path):
     proc = run_tool(TINY, '--device', 'cpu', '--guidance', '1')
     assert proc.returncode != 0

@@ -208,20 +208,34 @@ def sample_kwargs(s: dict) -> dict:
     return kw
 
 
+def guidance_targets(model, batch: dict) -> dict:
+    """``target_keypoints`` for ``model.sample`` when the model has PIF
+    guidance (it steers towards the batch's target keypoints), else ``{}``."""
+    if getattr(model, 'pose_interaction_field', None) is None:
+        return {}
+    from mmrepose.models.guidance import stack_target_keypoints
+    inputs = batch['inputs']
+    return dict(target_keypoints=stack_target_keypoints(
+        batch['data_samples'], inputs['source_img'].device))
+
+
 def measure_flops(model, train_data, sample_data, settings: list[dict]
                   ) -> dict:
     """FLOPs per U-Net call (one sample), per training sample (forward +
     backward of the loss) and per image for each sampling setting."""
     from mmrepose.utils.benchmarking import count_flops
     model.eval()
-    inputs = model.data_preprocessor(sample_data, False)['inputs']
+    sample_batch = model.data_preprocessor(sample_data, False)
+    inputs = sample_batch['inputs']
+    targets = guidance_targets(model, sample_batch)
     n_img, batch = len(next(iter(inputs.values()))), len(train_data['inputs'][
         'source_img'])
     captured = []  # the U-Net's arguments in a one-image, one-step call
     hook = model.unet.register_forward_pre_hook(
         lambda m, a, kw: captured.append((a, kw)), with_kwargs=True)
     model.sample({k: v[:1] for k, v in inputs.items()}, num_steps=1,
-                 cfg_scale=1.0, progress=False)
+                 cfg_scale=1.0, progress=False,
+                 **{k: v[:1] for k, v in targets.items()})
     hook.remove()
     a, kw = captured[0]
     with torch.no_grad():
@@ -242,8 +256,8 @@ def measure_flops(model, train_data, sample_data, settings: list[dict]
     model.eval()
     flops['per_image'] = []
     for s in settings:
-        f = count_flops(lambda: model.sample(inputs, **sample_kwargs(s)),
-                        model)
+        f = count_flops(lambda: model.sample(inputs, **targets,
+                                             **sample_kwargs(s)), model)
         flops['per_image'].append(dict(total=f['total'] / n_img, by_component={
             k: v / n_img for k, v in f['by_component'].items()}))
     return flops
@@ -299,12 +313,7 @@ def measure_sampling(model, data, settings: list[dict],
     batch = model.data_preprocessor(data, False)
     inputs = batch['inputs']
     n_img = len(next(iter(inputs.values())))
-    keypoints = {}
-    if getattr(model, 'pose_interaction_field', None) is not None:
-        # PIF guidance steers towards the target keypoints of the batch
-        from mmrepose.models.guidance import stack_target_keypoints
-        keypoints['target_keypoints'] = stack_target_keypoints(
-            batch['data_samples'], device)
+    keypoints = guidance_targets(model, batch)
     counter = CallCounter(model.unet)
     autocast = (lambda: torch.autocast(device.type, dtype=torch.bfloat16)) \
         if args.amp == 'bf16' else contextlib.nullcontext
