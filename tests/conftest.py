@@ -72,3 +72,17 @@ def synthfashion_64(tmp_path_factory) -> Path:
     generate_synthfashion(str(root), size=(64, 44), train_ids=6, test_ids=2,
                           poses_per_id=4, seed=0, progress=False)
     return root
+
+
+@pytest.fixture(scope='session')
+def tiny_vae_dir(tmp_path_factory) -> Path:
+    """A random two-level ``AutoencoderKL`` saved as a local folder."""
+    import torch
+    from diffusers import AutoencoderKL
+    path = tmp_path_factory.mktemp('vae') / 'vae'
+    torch.manual_seed(0)
+    AutoencoderKL(block_out_channels=(8, 16), norm_num_groups=4,
+                  down_block_types=('DownEncoderBlock2D',) * 2,
+                  up_block_types=('UpDecoderBlock2D',) * 2,
+                  latent_channels=4, sample_size=32).save_pretrained(path)
+    return path
