@@ -11,7 +11,8 @@ keypoints ``source_pose.json``) and ``demo/examples/target_pose.json`` and
 writes ``outputs/demo.png``: source | target pose | result | ground truth.
 TARGET_POSE is a keypoint JSON file (``{"keypoints": [[x, y] x 18],
 "image_size": [H, W]}``), an annotation row ``"name:[y...]:[x...]"`` in the
-256x176 frame, or a photo of a person (a driving photo, read by the pose
+256x176 frame, an OpenPose-style pose image (black canvas, OpenPose joint
+colours), or a photo of a person (a driving photo, read by the pose
 estimator). Models with Recurrent Pose Alignment also use the source's pose:
 ``--source-pose`` in the same forms, else the pose estimator reads it.
 """

@@ -30,6 +30,7 @@ from mmrepose.structures import PoseTransferDataSample
 from mmrepose.structures.keypoint_layout import MISSING
 from mmrepose.visualization import pose_map_to_rgb, tile_grid
 from .init_model import init_model
+from .pose_image import keypoints_from_pose_image, looks_like_pose_image
 from .target_pose import (DEEPFASHION_FRAME, PoseInputError, PoseSpec,
                           load_target_pose, scale_keypoints)
 
@@ -141,9 +142,15 @@ class PoseTransferInferencer:
     def keypoints(self, spec: PoseSpec, frame: tuple[int, int]) -> np.ndarray:
         """Keypoints ``(18, 2)`` in the model's frame of a pose given in any
         form: keypoints (JSON, annotation row, list; in ``frame`` unless the
-        JSON says) or a photo of a person (a driving photo)."""
+        JSON says), an OpenPose-style pose image (:mod:`.pose_image`), or a
+        photo of a person (a driving photo)."""
         if _is_photo(spec):
-            return self.estimate_keypoints(self._source(spec))
+            image = load_rgb_image(spec)
+            if looks_like_pose_image(image):
+                h, w = image.shape[:2]
+                kps = keypoints_from_pose_image(image)
+                return scale_keypoints(kps, (h, w), self.image_size)
+            return self.estimate_keypoints(self._source(image))
         kps, kps_frame = load_target_pose(spec, frame)
         kps = scale_keypoints(kps, kps_frame, self.image_size)
         if not np.any(kps[:, 0] != MISSING):
@@ -166,9 +173,10 @@ class PoseTransferInferencer:
         Args:
             source: Image path or ``(H, W, 3)`` uint8 RGB array.
             target_poses: A list of poses, each a JSON file, an annotation
-                row, 18 / 17 ``[x, y]`` pairs, or a photo of a person whose
-                pose is read by the pose estimator (a single file or row may
-                be given alone).
+                row, 18 / 17 ``[x, y]`` pairs, an OpenPose-style pose image
+                (black canvas, joints in the OpenPose palette), or a photo
+                of a person whose pose is read by the pose estimator (a
+                single file or row may be given alone).
             source_pose: The source's keypoints in any of those forms; only
                 models with Recurrent Pose Alignment use it. Default: read
                 from the source image by the pose estimator.

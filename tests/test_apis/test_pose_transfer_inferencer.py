@@ -161,3 +161,47 @@ def test_photo_without_an_estimator_is_a_clear_error(random_weights):
     with pytest.raises(PoseInputError, match='needs a pose estimator'):
         inferencer(str(EXAMPLES / 'source.jpg'),
                    [str(EXAMPLES / 'target_gt.jpg')], **SAMPLING)
+
+
+def _openpose_style_image(kps: np.ndarray, frame) -> np.ndarray:
+    """An OpenPose/ControlNet-style rendering: 60% limbs, then joints."""
+    import cv2
+    from mmrepose.structures.keypoint_layout import (OPENPOSE18_COLORS,
+                                                     OPENPOSE18_LIMBS)
+    canvas = np.zeros((*frame, 3), np.uint8)
+    for i, (a, b) in enumerate(OPENPOSE18_LIMBS):
+        if (kps[[a, b]] >= 0).all():
+            limb = canvas.copy()
+            cv2.line(limb, tuple(map(int, kps[a])), tuple(map(int, kps[b])),
+                     OPENPOSE18_COLORS[i], 6)
+            canvas = cv2.addWeighted(canvas, 0.4, limb, 0.6, 0)
+    for k, colour in enumerate(OPENPOSE18_COLORS):
+        if (kps[k] >= 0).all():
+            cv2.circle(canvas, tuple(map(int, kps[k])), 4, colour, -1)
+    return canvas
+
+
+def test_pose_image_is_read_back(inferencer, tmp_path):
+    import cv2
+    from mmrepose.apis.pose_image import (keypoints_from_pose_image,
+                                          looks_like_pose_image)
+    kps, frame = example_keypoints()
+    kps[16] = -1                       # a missing joint stays missing
+    image = _openpose_style_image(kps, frame)
+    found = keypoints_from_pose_image(image)
+    assert (found[16] == -1).all()
+    keep = [k for k in range(18) if k != 16]
+    # the face's circles overlap (the eyes cover part of the nose): the
+    # nose's centroid moves 1.3 px; the other joints are within 0.5 px
+    np.testing.assert_allclose(found[keep], kps[keep], atol=1.5)
+    assert np.median(np.abs(found[keep] - kps[keep])) < 0.5
+    assert looks_like_pose_image(image)
+    photo = cv2.cvtColor(cv2.imread(str(EXAMPLES / 'target_gt.jpg')),
+                         cv2.COLOR_BGR2RGB)
+    assert not looks_like_pose_image(photo)
+    path = tmp_path / 'pose.png'
+    cv2.imwrite(str(path), cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+    result = inferencer(str(EXAMPLES / 'source.jpg'), [str(path)], **SAMPLING)
+    scaled = result['target_keypoints'][0]
+    expected = inferencer.keypoints(kps.tolist(), frame)
+    np.testing.assert_allclose(scaled[keep], expected[keep], atol=0.5)  # x1/4
