@@ -208,17 +208,6 @@ def sample_kwargs(s: dict) -> dict:
     return kw
 
 
-def guidance_targets(model, batch: dict) -> dict:
-    """``target_keypoints`` for ``model.sample`` when the model has PIF
-    guidance (it steers towards the batch's target keypoints), else ``{}``."""
-    if getattr(model, 'pose_interaction_field', None) is None:
-        return {}
-    from mmrepose.models.guidance import stack_target_keypoints
-    inputs = batch['inputs']
-    return dict(target_keypoints=stack_target_keypoints(
-        batch['data_samples'], inputs['source_img'].device))
-
-
 def measure_flops(model, train_data, sample_data, settings: list[dict]
                   ) -> dict:
     """FLOPs per U-Net call (one sample), per training sample (forward +
@@ -227,7 +216,9 @@ def measure_flops(model, train_data, sample_data, settings: list[dict]
     model.eval()
     sample_batch = model.data_preprocessor(sample_data, False)
     inputs = sample_batch['inputs']
-    targets = guidance_targets(model, sample_batch)
+    # PIF guidance steers towards the batch's target keypoints
+    keypoints = model.pif_targets(sample_batch['data_samples'],
+                                  inputs['source_img'].device)
     n_img, batch = len(next(iter(inputs.values()))), len(train_data['inputs'][
         'source_img'])
     captured = []  # the U-Net's arguments in a one-image, one-step call
@@ -235,7 +226,7 @@ def measure_flops(model, train_data, sample_data, settings: list[dict]
         lambda m, a, kw: captured.append((a, kw)), with_kwargs=True)
     model.sample({k: v[:1] for k, v in inputs.items()}, num_steps=1,
                  cfg_scale=1.0, progress=False,
-                 **{k: v[:1] for k, v in targets.items()})
+                 target_keypoints=None if keypoints is None else keypoints[:1])
     hook.remove()
     a, kw = captured[0]
     with torch.no_grad():
@@ -256,8 +247,8 @@ def measure_flops(model, train_data, sample_data, settings: list[dict]
     model.eval()
     flops['per_image'] = []
     for s in settings:
-        f = count_flops(lambda: model.sample(inputs, **targets,
-                                             **sample_kwargs(s)), model)
+        f = count_flops(lambda: model.sample(
+            inputs, target_keypoints=keypoints, **sample_kwargs(s)), model)
         flops['per_image'].append(dict(total=f['total'] / n_img, by_component={
             k: v / n_img for k, v in f['by_component'].items()}))
     return flops
@@ -313,7 +304,8 @@ def measure_sampling(model, data, settings: list[dict],
     batch = model.data_preprocessor(data, False)
     inputs = batch['inputs']
     n_img = len(next(iter(inputs.values())))
-    keypoints = guidance_targets(model, batch)
+    keypoints = model.pif_targets(batch['data_samples'],
+                                  inputs['source_img'].device)
     counter = CallCounter(model.unet)
     autocast = (lambda: torch.autocast(device.type, dtype=torch.bfloat16)) \
         if args.amp == 'bf16' else contextlib.nullcontext
@@ -327,7 +319,7 @@ def measure_sampling(model, data, settings: list[dict],
 
         def run(kw=kw):
             with autocast():
-                model.sample(inputs, **keypoints, **kw)
+                model.sample(inputs, target_keypoints=keypoints, **kw)
 
         t = time_repeats(run, args.warmup, args.repeat, device)
         runs = args.warmup + args.repeat

@@ -179,7 +179,9 @@ class RePoseDM(BaseModel):
         if alignment is not None:
             losses = self.pose_alignment.loss(alignment, inputs['source_img'],
                                               inputs['target_img'])
-            warming_up = self.train_iter < self.rpa_warmup_iters
+            # compared only when there is a warm-up (a host sync per step)
+            warming_up = self.rpa_warmup_iters > 0 and \
+                bool(self.train_iter < self.rpa_warmup_iters)
             self.train_iter += 1
             if warming_up:
                 return losses
@@ -195,21 +197,26 @@ class RePoseDM(BaseModel):
         x_t = self.diffusion.q_sample(x0, t, noise)
         eps, v = self.unet(x_t, t, pose_in, tokens)
         if self.pose_interaction_field is not None:
+            keypoints = self.pif_targets(data_samples, x0.device)
+            if keypoints is None:
+                raise KeyError('PIF guidance needs the target keypoints: '
+                               'data samples with target_keypoints')
             # Eq. 15, not on the samples whose condition was dropped
             eps, stats = self.pose_interaction_field.training_eps(
                 eps, x_t, t, self.diffusion, self.autoencoder.decode,
-                self._target_keypoints(data_samples, x0.device),
-                target_images=inputs['target_img'], sample_mask=~drop)
+                keypoints, target_images=inputs['target_img'],
+                sample_mask=~drop)
             losses.update(stats)
         return {**self.diffusion.loss(eps, v, x0, x_t, t, noise), **losses}
 
-    @staticmethod
-    def _target_keypoints(data_samples: list | None,
-                          device: torch.device) -> Tensor:
-        if not data_samples or any('target_keypoints' not in s
-                                   for s in data_samples):
-            raise KeyError('PIF guidance needs the target keypoints: data '
-                           'samples with target_keypoints')
+    def pif_targets(self, data_samples: list | None,
+                    device: torch.device) -> Tensor | None:
+        """``(B, 18, 2)`` target keypoints of the data samples for PIF
+        guidance; None for models without PIF or samples without
+        ``target_keypoints``."""
+        if self.pose_interaction_field is None or not data_samples or any(
+                'target_keypoints' not in s for s in data_samples):
+            return None
         return stack_target_keypoints(data_samples, device)
 
     def _forward_tensor(self, inputs: dict[str, Tensor]) -> tuple[Tensor, Any]:
@@ -226,10 +233,8 @@ class RePoseDM(BaseModel):
                 **overrides: Any) -> list[PoseTransferDataSample]:
         """Sample with ``test_cfg`` (entries can be overridden by keyword)
         and return the data samples with ``pred_img`` (uint8, 3 x H x W)."""
-        if self.pose_interaction_field is not None and data_samples and \
-                all('target_keypoints' in s for s in data_samples):
-            overrides.setdefault('target_keypoints', stack_target_keypoints(
-                data_samples, inputs['source_img'].device))
+        overrides.setdefault('target_keypoints', self.pif_targets(
+            data_samples, inputs['source_img'].device))
         images = self.sample(inputs, **overrides)
         samples = data_samples or [PoseTransferDataSample()
                                    for _ in range(images.shape[0])]
