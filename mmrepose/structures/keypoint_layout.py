@@ -18,6 +18,7 @@ the same index pairs either way; the COCO-17 conversion uses OpenPose's order.
 from __future__ import annotations
 
 import numpy as np
+import torch
 
 OPENPOSE18_NAMES = (
     'nose', 'neck', 'right_shoulder', 'right_elbow', 'right_wrist',
@@ -73,13 +74,15 @@ def flip_permutation(pairs: tuple[tuple[int, int], ...],
     return perm
 
 
-def openpose18_to_coco17(keypoints: np.ndarray) -> np.ndarray:
-    """Convert ``(..., 18, 2)`` OpenPose keypoints to ``(..., 17, 2)`` COCO.
+def openpose18_to_coco17(keypoints: np.ndarray | torch.Tensor
+                         ) -> np.ndarray | torch.Tensor:
+    """Convert ``(..., 18, 2)`` OpenPose keypoints to ``(..., 17, 2)`` COCO
+    (a new array or tensor of the same type; indexing copies).
 
     The neck has no COCO counterpart and is dropped.
     """
     _check_count(keypoints, NUM_OPENPOSE18, 'OpenPose-18')
-    return keypoints[..., list(COCO17_FROM_OPENPOSE18), :].copy()
+    return keypoints[..., list(COCO17_FROM_OPENPOSE18), :]
 
 
 def coco17_to_openpose18(keypoints: np.ndarray) -> np.ndarray:

@@ -32,8 +32,8 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor
 
-from mmrepose.structures.keypoint_layout import (COCO17_FROM_OPENPOSE18,
-                                                 NUM_OPENPOSE18)
+from mmrepose.structures.keypoint_layout import (NUM_OPENPOSE18,
+                                                 openpose18_to_coco17)
 
 #: Keypoint layouts an estimator may predict.
 KEYPOINT_LAYOUTS = ('coco17', 'openpose18')
@@ -46,7 +46,7 @@ def openpose18_to_layout(keypoints: Tensor, layout: str) -> Tensor:
         raise ValueError(f'expected (B, 18, 2) OpenPose-18 keypoints, got '
                          f'{tuple(keypoints.shape)}')
     if layout == 'coco17':
-        return keypoints[:, list(COCO17_FROM_OPENPOSE18)]
+        return openpose18_to_coco17(keypoints)
     if layout == 'openpose18':
         return keypoints
     raise ValueError(f'unknown keypoint layout {layout!r}; choose from '
