@@ -25,6 +25,7 @@ import torch
 from mmengine.config import Config
 
 from mmrepose.datasets.transforms import encode_pose, load_rgb_image
+from mmrepose.models.data_preprocessors import images_to_unit_range
 from mmrepose.registry import INFERENCERS, MODELS
 from mmrepose.structures import PoseTransferDataSample
 from mmrepose.structures.keypoint_layout import MISSING
@@ -130,9 +131,9 @@ class PoseTransferInferencer:
         model's size; keypoints whose heatmap peak is under
         ``KEYPOINT_SCORE_THRESHOLD`` are missing (-1)."""
         estimator = self.pose_estimator()
-        tensor = torch.from_numpy(image).permute(2, 0, 1)[None].float()
+        tensor = torch.from_numpy(image).permute(2, 0, 1)[None]
         kps, scores = estimator.keypoints(
-            (tensor / 127.5 - 1).to(self.device), return_scores=True)
+            images_to_unit_range(tensor).to(self.device), return_scores=True)
         kps[scores < KEYPOINT_SCORE_THRESHOLD] = MISSING
         kps = estimator.to_openpose18(kps)[0].cpu().numpy()
         if not np.any(kps[:, 0] != MISSING):

@@ -34,7 +34,8 @@ import numpy as np
 import torch
 from mmengine.config import Config
 
-MISSING = -1.0
+from mmrepose.models.data_preprocessors import images_to_unit_range
+from mmrepose.structures.keypoint_layout import MISSING
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -90,8 +91,7 @@ def read_images(paths: list[str]) -> torch.Tensor:
         if img is None:
             raise FileNotFoundError(f'cannot read image {path}')
         images.append(torch.from_numpy(img[..., ::-1].copy()))
-    x = torch.stack(images).permute(0, 3, 1, 2).float()
-    return x / 127.5 - 1
+    return images_to_unit_range(torch.stack(images).permute(0, 3, 1, 2))
 
 
 def evaluate(config: str, checkpoint: str,

@@ -26,6 +26,7 @@ from mmengine.dataset import pseudo_collate
 
 from mmrepose.apis import CheckpointMismatchError, init_model
 from mmrepose.models.alignment import warp_with_flow
+from mmrepose.models.data_preprocessors import unit_range_to_images
 from mmrepose.registry import DATASETS
 from mmrepose.visualization import flow_to_rgb, tile_grid
 
@@ -49,8 +50,7 @@ def parse_args() -> argparse.Namespace:
 
 def to_rgb(image: torch.Tensor) -> np.ndarray:
     """``(3, H, W)`` in [-1, 1] -> ``(H, W, 3)`` uint8."""
-    return ((image.clamp(-1, 1) + 1) * 127.5).round().byte().permute(
-        1, 2, 0).cpu().numpy()
+    return unit_range_to_images(image).permute(1, 2, 0).cpu().numpy()
 
 
 @torch.no_grad()

@@ -17,6 +17,7 @@ import numpy as np
 import torch
 from mmengine.hooks import Hook
 
+from mmrepose.models.data_preprocessors import unit_range_to_images
 from mmrepose.registry import HOOKS
 from mmrepose.structures import PoseTransferDataSample
 from mmrepose.visualization import pose_map_to_rgb, tile_grid
@@ -30,8 +31,8 @@ def image_to_rgb(image: torch.Tensor) -> np.ndarray:
     """
     image = image.detach().cpu()
     if image.is_floating_point():
-        image = ((image.float() + 1) * 127.5).round().clamp(0, 255)
-    return image.to(torch.uint8).numpy().transpose(1, 2, 0)
+        image = unit_range_to_images(image)
+    return image.numpy().transpose(1, 2, 0)
 
 
 def pose_transfer_grid(inputs: dict, samples: Sequence[PoseTransferDataSample],
