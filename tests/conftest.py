@@ -86,3 +86,21 @@ def tiny_vae_dir(tmp_path_factory) -> Path:
                   up_block_types=('UpDecoderBlock2D',) * 2,
                   latent_channels=4, sample_size=32).save_pretrained(path)
     return path
+
+
+def save_random_checkpoint(config: str | Path, path: Path,
+                           adjust=None) -> Path:
+    """The config's model with seed-0 random weights (``adjust(model)`` may
+    change them), saved as a checkpoint at ``path``."""
+    import torch
+    from mmengine.config import Config
+
+    from mmrepose.registry import MODELS
+    register_all_modules()
+    torch.manual_seed(0)
+    model = MODELS.build(Config.fromfile(str(config)).model)
+    if adjust is not None:
+        with torch.no_grad():
+            adjust(model)
+    torch.save({'state_dict': model.state_dict()}, path)
+    return path

@@ -5,13 +5,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from mmengine.config import Config
 
 from mmrepose.apis import (CheckpointMismatchError, PoseInputError,
                            PoseTransferInferencer, load_target_pose)
 from mmrepose.datasets.transforms import ImageLoadError
-from mmrepose.registry import MODELS
 from mmrepose.structures import openpose18_to_coco17
+
+from conftest import save_random_checkpoint
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / 'configs/repose/synthfashion_64_b1.py'
@@ -21,11 +21,8 @@ SAMPLING = dict(num_steps=2, progress=False)
 
 @pytest.fixture(scope='module')
 def random_weights(tmp_path_factory):
-    torch.manual_seed(0)
-    model = MODELS.build(Config.fromfile(CONFIG).model)
-    path = tmp_path_factory.mktemp('ckpt') / 'random.pth'
-    torch.save({'state_dict': model.state_dict()}, path)
-    return path
+    return save_random_checkpoint(
+        CONFIG, tmp_path_factory.mktemp('ckpt') / 'random.pth')
 
 
 @pytest.fixture(scope='module')
@@ -120,10 +117,8 @@ def test_config_checkpoint_mismatch_and_missing_files(tmp_path, random_weights):
 def rpa_inferencer(tmp_path_factory):
     """A random B2 (SynthFashion 64) model: it needs the source's pose."""
     config = ROOT / 'configs/repose/synthfashion_64_b2.py'
-    torch.manual_seed(0)
-    model = MODELS.build(Config.fromfile(config).model)
-    path = tmp_path_factory.mktemp('b2') / 'b2.pth'
-    torch.save({'state_dict': model.state_dict()}, path)
+    path = save_random_checkpoint(config,
+                                  tmp_path_factory.mktemp('b2') / 'b2.pth')
     return PoseTransferInferencer(config, path)
 
 

@@ -4,24 +4,18 @@ import sys
 from pathlib import Path
 
 import cv2
-import torch
-from mmengine.config import Config
 
-from mmrepose.registry import MODELS
-from mmrepose.utils import register_all_modules
+from conftest import save_random_checkpoint
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOL = ROOT / 'tools/analysis/visualize_rpa.py'
 
 
 def _checkpoint(config: str, path: Path) -> Path:
-    register_all_modules()
-    torch.manual_seed(0)
-    model = MODELS.build(Config.fromfile(ROOT / config).model)
-    with torch.no_grad():   # a flow head that moves something
+    def move_flow(model):   # a flow head that moves something
         model.pose_alignment.aggregator.head.bias[:2] = 0.5
-    torch.save({'state_dict': model.state_dict()}, path)
-    return path
+
+    return save_random_checkpoint(ROOT / config, path, move_flow)
 
 
 def _run(*args):
