@@ -57,12 +57,7 @@ class RandomInitAutoencoderKL(LatentAutoencoderKL):
     def __init__(self, sample_posterior: bool = True, **unused: Any):
         nn.Module.__init__(self)  # skip the parent's loading from a folder
         from diffusers import AutoencoderKL
-        self.vae = AutoencoderKL(**SD21_VAE_CONFIG)
-        self.vae.requires_grad_(False).eval()
-        self.scaling_factor = float(self.vae.config.scaling_factor)
-        self.latent_channels = int(self.vae.config.latent_channels)
-        self.downsample_factor = 2**(len(self.vae.config.block_out_channels) - 1)
-        self.sample_posterior = sample_posterior
+        self._wrap(AutoencoderKL(**SD21_VAE_CONFIG), sample_posterior)
 
 
 # -- the input batch ----------------------------------------------------------

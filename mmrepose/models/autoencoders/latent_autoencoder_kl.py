@@ -37,11 +37,16 @@ class LatentAutoencoderKL(nn.Module):
                 'sub-folder of stable-diffusion-2-1-base; put it there or set '
                 'model.autoencoder.path)')
         from diffusers import AutoencoderKL
-        self.vae = AutoencoderKL.from_pretrained(path, local_files_only=True)
+        self._wrap(AutoencoderKL.from_pretrained(path, local_files_only=True),
+                   sample_posterior)
+
+    def _wrap(self, vae: nn.Module, sample_posterior: bool) -> None:
+        """Hold ``vae`` frozen, with the constants read from its config."""
+        self.vae = vae
         self.vae.requires_grad_(False).eval()
-        self.scaling_factor = float(self.vae.config.scaling_factor)
-        self.latent_channels = int(self.vae.config.latent_channels)
-        self.downsample_factor = 2**(len(self.vae.config.block_out_channels) - 1)
+        self.scaling_factor = float(vae.config.scaling_factor)
+        self.latent_channels = int(vae.config.latent_channels)
+        self.downsample_factor = 2**(len(vae.config.block_out_channels) - 1)
         self.sample_posterior = sample_posterior
 
     def train(self, mode: bool = True) -> 'LatentAutoencoderKL':
