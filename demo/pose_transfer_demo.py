@@ -1,14 +1,17 @@
 """Pose-transfer demo: render a person from a photo in new poses.
 
     python demo/pose_transfer_demo.py [SOURCE] [TARGET_POSE ...] \
-        [--source-pose POSE] [--config CONFIG --checkpoint CKPT] [--gt IMAGE] \
+        [--source-pose POSE] [--config CONFIG --checkpoint CKPT] \
+        [--gt IMAGE ...] \
         [--out-dir DIR] [--device cpu|cuda] [--sampler ddim] [--steps N] \
         [--cfg 2.0] [--guidance-scale S] [--seed 0]
 
 With no arguments it runs the embedded default model (a small model trained
 on SynthFashion, see README) on ``demo/examples/source.jpg`` (with its
-keypoints ``source_pose.json``) and ``demo/examples/target_pose.json`` and
-writes ``outputs/demo.png``: source | target pose | result | ground truth.
+keypoints ``source_pose.json``) and the bundled target poses
+``demo/examples/target_pose*.json`` and writes ``outputs/demo.png``, a row
+per target: source | target pose | result | ground truth
+(``target_gt*.jpg``).
 TARGET_POSE is a keypoint JSON file (``{"keypoints": [[x, y] x 18],
 "image_size": [H, W]}``), an annotation row ``"name:[y...]:[x...]"`` in the
 256x176 frame, an OpenPose-style pose image (black canvas, OpenPose joint
@@ -19,6 +22,7 @@ estimator). Models with Recurrent Pose Alignment also use the source's pose:
 from __future__ import annotations
 
 import argparse
+import glob
 import os
 import os.path as osp
 import sys
@@ -28,27 +32,37 @@ import numpy as np
 
 from mmrepose.apis import (CheckpointMismatchError, PoseInputError,
                            PoseTransferInferencer)
-from mmrepose.datasets.transforms import ImageLoadError, load_rgb_image
+from mmrepose.apis.target_pose import scale_keypoints
+from mmrepose.datasets.transforms import (ImageLoadError, load_rgb_image,
+                                          skeleton_rgb)
 from mmrepose.visualization import tile_grid
 
 HERE = osp.dirname(osp.abspath(__file__))
 EXAMPLES = osp.join(HERE, 'examples')
+EXAMPLE_SOURCE = osp.join(EXAMPLES, 'source.jpg')
+EXAMPLE_TARGETS = sorted(glob.glob(osp.join(EXAMPLES, 'target_pose*.json')))
+
+
+def example_ground_truth(target_pose: str) -> str:
+    """``target_gt_2.jpg`` for ``target_pose_2.json``."""
+    return target_pose.replace('target_pose', 'target_gt')[:-len('.json')] \
+        + '.jpg'
 
 
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('source', nargs='?',
-                   default=osp.join(EXAMPLES, 'source.jpg'),
+    p.add_argument('source', nargs='?', default=EXAMPLE_SOURCE,
                    help='source image (default: the bundled example)')
-    p.add_argument('target_poses', nargs='*',
-                   default=[osp.join(EXAMPLES, 'target_pose.json')],
-                   help='target poses (default: the bundled example)')
+    p.add_argument('target_poses', nargs='*', default=EXAMPLE_TARGETS,
+                   help='target poses (default: the bundled examples)')
     p.add_argument('--source-pose', help='keypoints of the source (default: '
                    'the bundled example\'s, or read by the pose estimator)')
     p.add_argument('--config', help='model config (default: embedded model)')
     p.add_argument('--checkpoint', help='checkpoint (default: embedded model)')
-    p.add_argument('--gt', help='ground-truth target image, shown last '
-                   '(default with the bundled example: its ground truth)')
+    p.add_argument('--gt', nargs='+', default=[],
+                   help='ground-truth target images, one per target pose, '
+                   'shown last (default with the bundled example: its '
+                   'ground truth)')
     p.add_argument('--out-dir', default='outputs', help='output folder')
     p.add_argument('--device', default='cpu', help="'cpu' or 'cuda'")
     p.add_argument('--sampler', choices=['ddpm', 'ddim', 'dpmsolver++', 'unipc'])
@@ -58,12 +72,14 @@ def parse_args() -> argparse.Namespace:
                    help='PIF guidance scale s (full models only)')
     p.add_argument('--seed', type=int, default=0)
     args = p.parse_args()
-    example = args.source == osp.join(EXAMPLES, 'source.jpg')
+    example = args.source == EXAMPLE_SOURCE
     if example and args.source_pose is None:
         args.source_pose = osp.join(EXAMPLES, 'source_pose.json')
-    if args.gt is None and example and \
-            args.target_poses == [osp.join(EXAMPLES, 'target_pose.json')]:
-        args.gt = osp.join(EXAMPLES, 'target_gt.jpg')
+    if not args.gt and example and args.target_poses == EXAMPLE_TARGETS:
+        args.gt = [example_ground_truth(t) for t in EXAMPLE_TARGETS]
+    if args.gt and len(args.gt) != len(args.target_poses):
+        p.error(f'--gt: {len(args.gt)} image(s) for '
+                f'{len(args.target_poses)} target pose(s); give one each')
     return args
 
 
@@ -79,22 +95,30 @@ def main() -> None:
                                             device=args.device)
         result = inferencer(args.source, args.target_poses,
                             source_pose=args.source_pose, **sampling)
-        gt = load_rgb_image(args.gt) if args.gt else None
+        gts = [load_rgb_image(path) for path in args.gt]
     except (FileNotFoundError, ImageLoadError, PoseInputError,
             CheckpointMismatchError, ValueError, TypeError) as exc:
         sys.exit(f'error: {exc}')
 
     h, w = inferencer.image_size
     scale = max(1, 256 // h)  # small models: enlarge for viewing
+    size = (h * scale, w * scale)
     rows = []
-    for pose, pred in zip(result['pose_images'], result['predictions']):
-        row = [result['source'], pose, pred]
-        if gt is not None:
-            row.append(cv2.resize(gt, (w, h), interpolation=cv2.INTER_AREA))
-        rows.append([cv2.resize(p, (w * scale, h * scale),
-                                interpolation=cv2.INTER_NEAREST) for p in row])
+    for i, (kps, pred) in enumerate(zip(result['target_keypoints'],
+                                        result['predictions'])):
+        row = [result['source'], pred]
+        if gts:
+            row.append(cv2.resize(gts[i], (w, h),
+                                  interpolation=cv2.INTER_AREA))
+        row = [cv2.resize(p, size[::-1], interpolation=cv2.INTER_NEAREST)
+               for p in row]
+        # the skeleton drawn at the viewing size, not the model's pose map
+        # enlarged
+        pose = skeleton_rgb(scale_keypoints(kps, (h, w), size), size)
+        row.insert(1, (pose.transpose(1, 2, 0) * 255).round().astype(np.uint8))
+        rows.append(row)
     titles = ['source', 'target pose', 'result'] + (['ground truth']
-                                                   if gt is not None else [])
+                                                   if gts else [])
     grid = tile_grid(rows, column_titles=titles)
     os.makedirs(args.out_dir, exist_ok=True)
     out = osp.join(args.out_dir, 'demo.png')

@@ -20,6 +20,8 @@ model = dict(
     appearance_encoder=dict(channels=(64, 128, 128, 256), token_stages=(2, 3),
                             context_dim=context_dim),
     test_cfg=dict(sampler='ddim', num_steps=50))
+inference_pose_estimator = dict(scale=1.0)  # its own size
+
 train_pipeline = [
     dict(type='LoadPairFromFile'),
     dict(type='ResizePair', scale=(88, 128), interpolation='area'),

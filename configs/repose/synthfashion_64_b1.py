@@ -24,7 +24,21 @@ model = dict(
             norm_num_groups=16)),
     appearance_encoder=dict(channels=(32, 64, 64), token_stages=(1, 2),
                             context_dim=context_dim),
+    # v-prediction (GaussianDiffusion doc): the paper predicts eps; a model
+    # this small, trained for hours on CPU, places colours and backgrounds
+    # far sooner predicting v. Every SynthFashion config inherits it.
+    diffusion=dict(prediction_type='v_prediction'),
     test_cfg=dict(sampler='ddim', num_steps=20))
+
+# The pose estimator that reads poses from photos at inference (a driving
+# photo as target, the source's pose for RPA models; PoseTransferInferencer
+# and the demo): the SynthFashion AE-HRNet-W16 (docs/pose_estimator.md),
+# made for 128-pixel-high images, so it sees these x2.
+inference_pose_estimator = dict(
+    type='MMPoseEstimator',
+    config='configs/pose_estimators/ae_hrnet_w16_synthfashion_128.py',
+    checkpoint='checkpoints/pose_estimators/ae_hrnet_w16_synthfashion_128.pth',
+    scale=2.0)
 
 train_pipeline = [
     dict(type='LoadPairFromFile'),

@@ -39,15 +39,6 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 #: The embedded default: a small model trained on SynthFashion (see README).
 DEFAULT_CONFIG = REPO_ROOT / 'configs/repose/synthfashion_64_b1.py'
 DEFAULT_WEIGHTS = REPO_ROOT / 'checkpoints/synthfashion_64_b1.pth'
-#: The SynthFashion pose estimator (docs/pose_estimator.md), made for
-#: 128-pixel-high images: ``scale`` is set from the model's image height.
-SYNTHFASHION_POSE_ESTIMATOR = dict(
-    type='MMPoseEstimator',
-    config=str(REPO_ROOT /
-               'configs/pose_estimators/ae_hrnet_w16_synthfashion_128.py'),
-    checkpoint=str(REPO_ROOT / 'checkpoints/pose_estimators/'
-                   'ae_hrnet_w16_synthfashion_128.pth'))
-SYNTHFASHION_ESTIMATOR_HEIGHT = 128
 #: Heatmap maximum under which an estimated keypoint counts as missing.
 KEYPOINT_SCORE_THRESHOLD = 0.1
 PHOTO_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.webp')
@@ -66,6 +57,15 @@ def _pipeline_settings(cfg: Config) -> tuple[tuple[int, int], str]:
     return (int(h), int(w)), steps['GeneratePoseEncoding']['encoding']
 
 
+def _repository_path(path: str) -> str:
+    """``path`` as given when it exists (or is absolute), else relative to
+    the repository, so that configs' relative paths work from any folder."""
+    if osp.isabs(path) or osp.exists(path):
+        return path
+    in_repo = REPO_ROOT / path
+    return str(in_repo) if in_repo.exists() else path
+
+
 def _is_photo(spec: PoseSpec) -> bool:
     return isinstance(spec, str) and spec.lower().endswith(PHOTO_SUFFIXES)
 
@@ -82,8 +82,10 @@ class PoseTransferInferencer:
         pose_estimator: ``MMPoseEstimator`` config that reads poses from
             photos (a driving photo as target, the source when its pose is
             not given), its ``scale`` relative to the model's image size.
-            Default: the model's PIF estimator if it has one, else the
-            SynthFashion estimator for the SynthFashion configs.
+            Default: the config's ``inference_pose_estimator`` (the
+            SynthFashion configs name the SynthFashion estimator), else the
+            model's PIF estimator if it has one. Relative paths in it are
+            read from the working directory, else from the repository.
     """
 
     def __init__(self, config: str | os.PathLike | None = None,
@@ -93,12 +95,8 @@ class PoseTransferInferencer:
                                           weights or DEFAULT_WEIGHTS, device)
         self.device = torch.device(device)
         self.image_size, self.pose_encoding = _pipeline_settings(self.cfg)
-        self._estimator_cfg = pose_estimator
-        if pose_estimator is None and 'synthfashion' in str(
-                config or DEFAULT_CONFIG):
-            self._estimator_cfg = dict(
-                SYNTHFASHION_POSE_ESTIMATOR,
-                scale=SYNTHFASHION_ESTIMATOR_HEIGHT / self.image_size[0])
+        self._estimator_cfg = pose_estimator or self.cfg.get(
+            'inference_pose_estimator')
         self._estimator = None
 
     def _source(self, source: str | np.ndarray) -> np.ndarray:
@@ -122,8 +120,9 @@ class PoseTransferInferencer:
                     'pass pose_estimator=dict(type="MMPoseEstimator", '
                     'config=..., checkpoint=...), or give keypoints')
             else:
-                self._estimator = MODELS.build(self._estimator_cfg).to(
-                    self.device)
+                cfg = {k: _repository_path(v) if k in ('config', 'checkpoint')
+                       else v for k, v in dict(self._estimator_cfg).items()}
+                self._estimator = MODELS.build(cfg).to(self.device)
         return self._estimator
 
     def estimate_keypoints(self, image: np.ndarray) -> np.ndarray:

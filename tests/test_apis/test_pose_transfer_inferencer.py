@@ -111,6 +111,16 @@ def test_config_checkpoint_mismatch_and_missing_files(tmp_path, random_weights):
         PoseTransferInferencer(CONFIG, other)
     with pytest.raises(FileNotFoundError, match='checkpoint not found: .*nope'):
         PoseTransferInferencer(CONFIG, tmp_path / 'nope.pth')
+    # same tensors, other parameterization: an eps-trained model under the
+    # config's v-prediction would sample noise
+    state['null_token'] = torch.zeros(1, 1, 64)
+    state['diffusion.prediction_type_id'] = torch.tensor(0, dtype=torch.uint8)
+    torch.save({'state_dict': state}, other)
+    with pytest.raises(CheckpointMismatchError,
+                       match="other.pth does not match config .*: the "
+                       "checkpoint predicts 'epsilon' but the config sets "
+                       "diffusion.prediction_type='v_prediction'"):
+        PoseTransferInferencer(CONFIG, other)
 
 
 @pytest.fixture(scope='module')

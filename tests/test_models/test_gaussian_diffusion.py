@@ -101,3 +101,39 @@ def test_vlb_at_t0_is_decoder_nll_and_loss_terms():
         eps, v, x0, x_t, t, eps)
     with pytest.raises(ValueError, match='decoder_nll'):
         GaussianDiffusion(decoder_nll='bits')
+
+
+def test_v_prediction_matches_diffusers_velocity_and_converts_to_eps():
+    d = GaussianDiffusion(prediction_type='v_prediction')
+    ref = DDPMScheduler(num_train_timesteps=1000, beta_start=1e-4,
+                        beta_end=2e-2, beta_schedule='linear',
+                        prediction_type='v_prediction')
+    x0, noise = torch.randn(4, 3, 8, 6), torch.randn(4, 3, 8, 6)
+    t = torch.tensor([0, 10, 500, 999])
+    x_t = d.q_sample(x0, t, noise)
+    v = d.prediction_target(x0, t, noise)
+    torch.testing.assert_close(v, ref.get_velocity(x0, noise, t))
+    torch.testing.assert_close(d.eps_from_prediction(v, x_t, t), noise,
+                               atol=1e-5, rtol=1e-5)
+    pred = torch.randn_like(x0)
+    torch.testing.assert_close(
+        d.prediction_from_eps(d.eps_from_prediction(pred, x_t, t), x_t, t),
+        pred, atol=1e-3, rtol=1e-3)
+    # the MSE is taken on v, whatever eps the prediction implies
+    eps_pred = d.eps_from_prediction(pred, x_t, t)
+    loss = d.loss(eps_pred, torch.zeros_like(x0), x0, x_t, t, noise)
+    torch.testing.assert_close(loss['loss_mse'], torch.mean((pred - v)**2),
+                               rtol=1e-3, atol=1e-4)
+    eps_model = GaussianDiffusion()
+    assert eps_model.eps_from_prediction(pred, x_t, t) is pred
+    with pytest.raises(ValueError, match='prediction_type'):
+        GaussianDiffusion(prediction_type='sample')
+
+
+def test_prediction_type_is_saved_and_checked_on_load():
+    v_state = GaussianDiffusion(prediction_type='v_prediction').state_dict()
+    assert int(v_state['prediction_type_id']) == 1
+    GaussianDiffusion(prediction_type='v_prediction').load_state_dict(v_state)
+    with pytest.raises(RuntimeError, match="predicts 'v_prediction' but the "
+                       "config sets diffusion.prediction_type='epsilon'"):
+        GaussianDiffusion().load_state_dict(v_state)

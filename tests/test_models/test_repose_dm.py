@@ -138,3 +138,50 @@ def test_bf16_autocast_sampling_stays_close_to_float32(model):
     assert (bf16 - fp32).abs().mean() < 0.05
     with pytest.raises(ValueError, match='autocast'):
         model.sample(data['inputs'], num_steps=2, autocast='fp8')
+
+
+class _OracleDenoiser(torch.nn.Module):
+    """Predicts exactly (eps or v) for data that is always ``x0``."""
+
+    def __init__(self, alphas_cumprod, x0, prediction_type,
+                 sample_channels=3):
+        super().__init__()
+        self.alphas_cumprod, self.x0 = alphas_cumprod, x0
+        self.prediction_type = prediction_type
+        self.sample_channels = sample_channels
+
+    def forward(self, x_t, t, pose, tokens):
+        ab = self.alphas_cumprod[t].view(-1, 1, 1, 1)
+        x0 = self.x0.expand_as(x_t)
+        eps = (x_t - ab.sqrt() * x0) / (1 - ab).sqrt()
+        if self.prediction_type == 'epsilon':
+            return eps, torch.zeros_like(x_t)
+        return ab.sqrt() * eps - (1 - ab).sqrt() * x0, torch.zeros_like(x_t)
+
+
+@pytest.mark.parametrize('prediction_type', ['epsilon', 'v_prediction'])
+@pytest.mark.parametrize('sampler', ['ddim', 'dpmsolver++'])
+def test_samplers_read_the_prediction_type(prediction_type, sampler):
+    """With an oracle network for a one-image data set, the eps that CFG
+    and guidance see at every step is the true noise of x_t, whichever
+    quantity the network predicts, and sampling returns that image."""
+    torch.manual_seed(0)
+    m = MODELS.build(tiny_b1_cfg(diffusion=dict(
+        type='GaussianDiffusion', prediction_type=prediction_type))).eval()
+    data = m.data_preprocessor(random_batch(), False)
+    x0 = torch.rand(1, 3, *data['inputs']['target_pose'].shape[-2:]) * 1.6 \
+        - 0.8
+    m.unet = _OracleDenoiser(m.diffusion.alphas_cumprod, x0,
+                             prediction_type)
+    errors = []
+
+    def check(x_t, t, eps):
+        ab = m.diffusion.alphas_cumprod[t].view(-1, 1, 1, 1)
+        true_eps = (x_t - ab.sqrt() * x0) / (1 - ab).sqrt()
+        errors.append(float((eps - true_eps).abs().max()))
+        return eps
+
+    out = m.sample(data['inputs'], guidance=check, sampler=sampler,
+                   num_steps=10, cfg_scale=2.0, progress=False)
+    assert len(errors) == 10 and max(errors) < 1e-3
+    torch.testing.assert_close(out, x0.expand_as(out), atol=2e-2, rtol=0)

@@ -13,6 +13,21 @@ mean, so it trains only the variance (the "hybrid" loss). The term is in bits
 per dimension: KL(q(x_{t-1}|x_t,x_0) || p(x_{t-1}|x_t)) for t > 0 and the
 decoder negative log-likelihood of x_0 at t = 0 — discretised to 256 bins for
 pixel-space images in [-1, 1], a plain Gaussian density for latents.
+
+``prediction_type`` says what the network's first C output channels are:
+``'epsilon'`` (the paper's reading, method.md sec. 1) or ``'v_prediction'``
+(Salimans & Ho 2022), ``v = sqrt(ab_t) eps - sqrt(1 - ab_t) x_0``, whose
+MSE is taken on v. Everything downstream of the network (the vlb term, PIF
+guidance, CFG and the samplers) works on eps, converted by
+:meth:`GaussianDiffusion.eps_from_prediction`::
+
+    eps = sqrt(1 - ab_t) x_t + sqrt(ab_t) v
+
+At high noise an eps network must get eps right to within ``sqrt(ab_t)``
+(0.006 at t = 999) to place the image's colours, because
+``x0 = (x_t - sqrt(1 - ab_t) eps) / sqrt(ab_t)`` divides its error by that;
+a v network predicts ``-x_0`` there directly, which small models trained
+briefly (the CPU-sized SynthFashion configs) learn much sooner.
 """
 from __future__ import annotations
 
@@ -52,12 +67,25 @@ class GaussianDiffusion(nn.Module):
         vlb_weight: lambda_vlb (method.md: 1).
         decoder_nll: ``'discretized'`` (pixel space, 8-bit images in [-1, 1])
             or ``'gaussian'`` (latent space) for the t = 0 term.
+        prediction_type: ``'epsilon'`` or ``'v_prediction'`` (module doc).
     """
+
+    PREDICTION_TYPES = ('epsilon', 'v_prediction')
 
     def __init__(self, num_timesteps: int = 1000, beta_start: float = 1e-4,
                  beta_end: float = 2e-2, vlb_weight: float = 1.0,
-                 decoder_nll: str = 'discretized'):
+                 decoder_nll: str = 'discretized',
+                 prediction_type: str = 'epsilon'):
         super().__init__()
+        if prediction_type not in self.PREDICTION_TYPES:
+            raise ValueError(f'prediction_type must be one of '
+                             f'{self.PREDICTION_TYPES}, got '
+                             f'{prediction_type!r}')
+        self.prediction_type = prediction_type
+        # saved with the weights, checked when they are loaded
+        self.register_buffer('prediction_type_id', torch.tensor(
+            self.PREDICTION_TYPES.index(prediction_type), dtype=torch.uint8))
+        self._register_load_state_dict_pre_hook(self._check_prediction_type)
         if decoder_nll not in ('discretized', 'gaussian'):
             raise ValueError(f"decoder_nll must be 'discretized' or "
                              f"'gaussian', got {decoder_nll!r}")
@@ -86,6 +114,17 @@ class GaussianDiffusion(nn.Module):
         for name, value in schedule.items():
             self.register_buffer(name, value.float(), persistent=False)
 
+    def _check_prediction_type(self, state_dict: dict, prefix: str,
+                               *args: object) -> None:
+        """Load pre-hook: a checkpoint of the other ``prediction_type`` is a
+        load error (``error_msgs``, the last hook argument), not noise."""
+        saved = state_dict.get(prefix + 'prediction_type_id')
+        if saved is not None and int(saved) != int(self.prediction_type_id):
+            args[-1].append(
+                f'the checkpoint predicts '
+                f'{self.PREDICTION_TYPES[int(saved)]!r} but the config sets '
+                f'diffusion.prediction_type={self.prediction_type!r}')
+
     @staticmethod
     def _at(values: Tensor, t: Tensor, like: Tensor) -> Tensor:
         """``values[t]`` shaped to broadcast against ``like``."""
@@ -105,6 +144,31 @@ class GaussianDiffusion(nn.Module):
         """Tweedie estimate x0 = (x_t - sqrt(1 - ab_t) eps) / sqrt(ab_t)."""
         return (x_t - self._at(self.sqrt_one_minus_alphas_cumprod, t, x_t)
                 * eps) / self._at(self.sqrt_alphas_cumprod, t, x_t)
+
+    def eps_from_prediction(self, pred: Tensor, x_t: Tensor,
+                            t: Tensor) -> Tensor:
+        """The network's prediction (``prediction_type``) as eps."""
+        if self.prediction_type == 'epsilon':
+            return pred
+        return self._at(self.sqrt_one_minus_alphas_cumprod, t, x_t) * x_t + \
+            self._at(self.sqrt_alphas_cumprod, t, x_t) * pred
+
+    def prediction_from_eps(self, eps: Tensor, x_t: Tensor,
+                            t: Tensor) -> Tensor:
+        """Inverse of :meth:`eps_from_prediction`."""
+        if self.prediction_type == 'epsilon':
+            return eps
+        return (eps - self._at(self.sqrt_one_minus_alphas_cumprod, t, x_t)
+                * x_t) / self._at(self.sqrt_alphas_cumprod, t, x_t)
+
+    def prediction_target(self, x0: Tensor, t: Tensor,
+                          noise: Tensor) -> Tensor:
+        """What the network should output: eps, or
+        ``v = sqrt(ab_t) eps - sqrt(1 - ab_t) x_0``."""
+        if self.prediction_type == 'epsilon':
+            return noise
+        return self._at(self.sqrt_alphas_cumprod, t, x0) * noise - \
+            self._at(self.sqrt_one_minus_alphas_cumprod, t, x0) * x0
 
     def q_posterior_mean(self, x0: Tensor, x_t: Tensor, t: Tensor) -> Tensor:
         return self._at(self.posterior_coef_x0, t, x_t) * x0 + \
@@ -140,8 +204,12 @@ class GaussianDiffusion(nn.Module):
     def loss(self, eps_pred: Tensor, v: Tensor, x0: Tensor, x_t: Tensor,
              t: Tensor, noise: Tensor) -> dict[str, Tensor]:
         """The hybrid loss; ``eps_pred`` may already carry the PIF term
-        (eps_tilde, Eq. 15). The vlb term sees ``eps_pred`` detached."""
-        losses = {'loss_mse': torch.mean((noise - eps_pred)**2)}
+        (eps_tilde, Eq. 15). The MSE is taken in the network's own
+        parameterization (eps or v); the vlb term sees ``eps_pred``
+        detached."""
+        pred = self.prediction_from_eps(eps_pred, x_t, t)
+        target = self.prediction_target(x0, t, noise)
+        losses = {'loss_mse': torch.mean((target - pred)**2)}
         if self.vlb_weight > 0:
             losses['loss_vlb'] = self.vlb_weight * self.vlb(
                 x0, x_t, t, eps_pred.detach(), v).mean()

@@ -14,7 +14,10 @@ only in config:
   the diffusion loss, optionally alone for ``rpa_warmup_iters`` first);
 - ``unet``: eps_theta(y_t, t, P, I_S) (Eq. 2) predicting eps and the
   learned-range variance;
-- ``diffusion``: schedule and the mse + vlb loss (Eqs. 3-4);
+- ``diffusion``: schedule and the mse + vlb loss (Eqs. 3-4); its
+  ``prediction_type`` may make the network predict v instead of eps, and
+  every prediction is turned into eps before the vlb term, PIF guidance,
+  CFG and the samplers see it;
 - ``pose_interaction_field`` (full model): PIF gradient guidance from a
   frozen pose estimator, replacing eps_theta by eps_tilde in the MSE (Eq. 15)
   and adding its term to the CFG-combined eps at sampling (Eq. 16).
@@ -195,7 +198,8 @@ class RePoseDM(BaseModel):
         t = self.diffusion.sample_timesteps(x0.shape[0], x0.device)
         noise = torch.randn_like(x0)
         x_t = self.diffusion.q_sample(x0, t, noise)
-        eps, v = self.unet(x_t, t, pose_in, tokens)
+        pred, v = self.unet(x_t, t, pose_in, tokens)
+        eps = self.diffusion.eps_from_prediction(pred, x_t, t)
         if self.pose_interaction_field is not None:
             keypoints = self.pif_targets(data_samples, x0.device)
             if keypoints is None:
@@ -281,11 +285,13 @@ class RePoseDM(BaseModel):
             raise ValueError(f"autocast must be None or 'bf16', got "
                              f"{cfg['autocast']!r}")
 
-        def denoise(*args: Tensor) -> tuple[Tensor, Tensor | None]:
+        def denoise(x: Tensor, t: Tensor, *condition: Tensor
+                    ) -> tuple[Tensor, Tensor | None]:
             with torch.autocast(pose_in.device.type, dtype=torch.bfloat16,
                                 enabled=cfg['autocast'] == 'bf16'):
-                eps, v = self.unet(*args)
-            return eps.float(), None if v is None else v.float()
+                pred, v = self.unet(x, t, *condition)
+            eps = self.diffusion.eps_from_prediction(pred.float(), x, t)
+            return eps, None if v is None else v.float()
 
         def model_fn(x: Tensor, t: Tensor, with_uncond: bool):
             if not with_uncond:

@@ -1,6 +1,7 @@
 """The denoiser eps_theta(y_t, t, P, I_S) (paper Eq. 2): a diffusers
 ``UNet2DConditionModel`` whose input is the noisy sample concatenated with
-the target-pose input, whose output is eps and the variance interpolation v
+the target-pose input, whose output is eps (or the v-prediction target, see
+``GaussianDiffusion.prediction_type``) and the variance interpolation v
 (learned range), and which cross-attends to the appearance tokens.
 """
 from __future__ import annotations
