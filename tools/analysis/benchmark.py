@@ -393,7 +393,8 @@ def main(argv: list[str] | None = None) -> dict:
     if args.threads:
         torch.set_num_threads(args.threads)
     from mmrepose.utils import register_all_modules
-    from mmrepose.utils.benchmarking import environment, format_report, ratios
+    from mmrepose.utils.benchmark_report import (environment, format_report,
+                                                 ratios)
     register_all_modules()
     results, defaults = [], None
     with tempfile.TemporaryDirectory(prefix='mmrepose_bench_') as tmp:
