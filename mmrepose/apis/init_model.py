@@ -15,18 +15,25 @@ class CheckpointMismatchError(RuntimeError):
     """The checkpoint's weights do not fit the config's model."""
 
 
-def init_model(config: str | os.PathLike, weights: str | os.PathLike,
+def init_model(config: str | os.PathLike | Config,
+               weights: str | os.PathLike,
                device: str = 'cpu') -> tuple[Config, torch.nn.Module]:
     """``(cfg, model)``: the config's model with the checkpoint's weights
     (``state_dict`` inside, which training writes with the EMA parameters),
-    in eval mode on ``device``. Missing files and weights that do not fit
-    the model are one-line errors."""
+    in eval mode on ``device``. ``config`` is a file or a loaded
+    :class:`~mmengine.config.Config`. Missing files and weights that do not
+    fit the model are one-line errors."""
     register_all_modules()
-    config, weights = str(config), str(weights)
-    for kind, path in (('config', config), ('checkpoint', weights)):
-        if not osp.isfile(path):
-            raise FileNotFoundError(f'{kind} not found: {path}')
-    cfg = Config.fromfile(config)
+    weights = str(weights)
+    if isinstance(config, Config):
+        cfg, config_name = config, config.filename or '<Config object>'
+    else:
+        config_name = str(config)
+        if not osp.isfile(config_name):
+            raise FileNotFoundError(f'config not found: {config_name}')
+        cfg = Config.fromfile(config_name)
+    if not osp.isfile(weights):
+        raise FileNotFoundError(f'checkpoint not found: {weights}')
     model = MODELS.build(cfg.model)
     state = torch.load(weights, map_location='cpu', weights_only=True)
     state = {k: v.float() if v.is_floating_point() else v
@@ -37,6 +44,6 @@ def init_model(config: str | os.PathLike, weights: str | os.PathLike,
         first = str(exc).splitlines()[1].strip() if '\n' in str(exc) \
             else str(exc)
         raise CheckpointMismatchError(
-            f'checkpoint {weights} does not match config {config}: '
+            f'checkpoint {weights} does not match config {config_name}: '
             f'{first}') from None
     return cfg, model.to(torch.device(device)).eval()

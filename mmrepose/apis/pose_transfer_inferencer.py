@@ -75,7 +75,8 @@ class PoseTransferInferencer:
     """Pose transfer with a trained RePoseDM.
 
     Args:
-        config: Config file (default: the embedded SynthFashion model's).
+        config: Config file or loaded ``Config`` (default: the embedded
+            SynthFashion model's).
         weights: Checkpoint (default: the embedded one). Weights saved by
             training hold the EMA parameters under ``state_dict``.
         device: ``'cpu'``, ``'cuda'``, ``'cuda:1'``...
@@ -88,7 +89,7 @@ class PoseTransferInferencer:
             read from the working directory, else from the repository.
     """
 
-    def __init__(self, config: str | os.PathLike | None = None,
+    def __init__(self, config: str | os.PathLike | Config | None = None,
                  weights: str | os.PathLike | None = None,
                  device: str = 'cpu', pose_estimator: dict | None = None):
         self.cfg, self.model = init_model(config or DEFAULT_CONFIG,

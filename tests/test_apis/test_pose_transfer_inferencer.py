@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from mmengine.config import Config
 
 from mmrepose.apis import (CheckpointMismatchError, PoseInputError,
                            PoseTransferInferencer, load_target_pose)
@@ -111,6 +112,18 @@ def test_config_checkpoint_mismatch_and_missing_files(tmp_path, random_weights):
         PoseTransferInferencer(CONFIG, other)
     with pytest.raises(FileNotFoundError, match='checkpoint not found: .*nope'):
         PoseTransferInferencer(CONFIG, tmp_path / 'nope.pth')
+    with pytest.raises(FileNotFoundError, match='config not found: .*nope.py'):
+        PoseTransferInferencer(tmp_path / 'nope.py', random_weights)
+    # a loaded Config is used as it is, edits included; a mismatch names it
+    cfg = Config.fromfile(CONFIG)
+    cfg.model.test_cfg.num_steps = 3
+    inferencer = PoseTransferInferencer(cfg, random_weights)
+    assert inferencer.cfg is cfg and inferencer.model.test_cfg['num_steps'] == 3
+    cfg.model.unet.unet_cfg.layers_per_block = 2
+    with pytest.raises(CheckpointMismatchError,
+                       match=r'random.pth does not match config .*'
+                       r'synthfashion_64_b1.py: '):
+        PoseTransferInferencer(cfg, random_weights)
     # same tensors, other parameterization: an eps-trained model under the
     # config's v-prediction would sample noise
     state['null_token'] = torch.zeros(1, 1, 64)

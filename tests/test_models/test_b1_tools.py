@@ -20,7 +20,7 @@ def run(tool, *args):
 
 def options(root, **extra):
     opts = {'train_cfg.val_interval': 4, 'default_hooks.checkpoint.interval': 2,
-            'model.test_cfg.num_steps': 2, 'model.test_cfg.progress': False,
+            'model.test_cfg.num_steps': 2,
             'custom_hooks.1.interval': 1}
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         opts.update({f'{loader}.dataset.data_root': root,
@@ -34,8 +34,11 @@ def options(root, **extra):
 
 def test_train_validate_resume_and_test(synthfashion_64, tmp_path):
     work = tmp_path / 'work'
-    run('train.py', CONFIG, '--work-dir', work,
-        *options(synthfashion_64, **{'train_cfg.max_iters': 4}))
+    proc = run('train.py', CONFIG, '--work-dir', work,
+               *options(synthfashion_64, **{'train_cfg.max_iters': 4}))
+    # the val loop logs by batch; no sampling bars in the log
+    assert 'Iter(val)' in proc.stdout + proc.stderr
+    assert 'sampling:' not in proc.stdout + proc.stderr
     assert (work / 'last_checkpoint').read_text().endswith('iter_4.pth')
     ckpt = torch.load(work / 'iter_4.pth', map_location='cpu', weights_only=True)
     assert 'ema_state_dict' in ckpt and ckpt['meta']['iter'] == 4

@@ -236,9 +236,14 @@ class RePoseDM(BaseModel):
                 data_samples: list[PoseTransferDataSample] | None = None,
                 **overrides: Any) -> list[PoseTransferDataSample]:
         """Sample with ``test_cfg`` (entries can be overridden by keyword)
-        and return the data samples with ``pred_img`` (uint8, 3 x H x W)."""
+        and return the data samples with ``pred_img`` (uint8, 3 x H x W).
+
+        This is the runner's val/test path: its logger reports progress by
+        batch, so the per-batch sampling bar is off unless ``progress=True``
+        is passed here."""
         overrides.setdefault('target_keypoints', self.pif_targets(
             data_samples, inputs['source_img'].device))
+        overrides.setdefault('progress', False)
         images = self.sample(inputs, **overrides)
         samples = data_samples or [PoseTransferDataSample()
                                    for _ in range(images.shape[0])]
