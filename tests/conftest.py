@@ -70,7 +70,7 @@ def synthfashion_64(tmp_path_factory) -> Path:
     from mmrepose.datasets.synthesis import generate_synthfashion
     root = tmp_path_factory.mktemp('sf64')
     generate_synthfashion(str(root), size=(64, 44), train_ids=6, test_ids=2,
-                          poses_per_id=4, seed=0, progress=False)
+                          val_ids=1, poses_per_id=4, seed=0, progress=False)
     return root
 
 

@@ -4,7 +4,8 @@
 # ae_hrnet-w32_8xb24-300e_coco-512x512.py) scaled down, COCO-17 keypoints.
 # Training runs mmpose's own pipeline through mmengine's Runner:
 #   python tools/dataset_converters/make_synthfashion.py --out data/synthfashion \
-#       --size 256x176 --train-ids 150 --test-ids 20 --poses-per-id 6 --seed 0
+#       --size 256x176 --train-ids 150 --test-ids 20 --val-ids 20 \
+#       --poses-per-id 6 --seed 0
 #   python tools/train_pose_estimator.py configs/pose_estimators/ae_hrnet_w16_synthfashion_256.py
 #   python tools/analysis/eval_pose_estimator.py \
 #       configs/pose_estimators/ae_hrnet_w16_synthfashion_256.py \

@@ -1,7 +1,8 @@
 # B1 (PIDM-like) on SynthFashion at 64x44 in pixel space: a CPU-sized model
 # for smoke tests and quick experiments (1 CPU/GPU x batch 8, 2k iterations).
 #   python tools/dataset_converters/make_synthfashion.py --out data/synthfashion \
-#       --size 256x176 --train-ids 150 --test-ids 20 --poses-per-id 6 --seed 0
+#       --size 256x176 --train-ids 150 --test-ids 20 --val-ids 20 \
+#       --poses-per-id 6 --seed 0
 #   python tools/train.py configs/repose/synthfashion_64_b1.py
 _base_ = [
     '../_base_/datasets/synthfashion_256.py',

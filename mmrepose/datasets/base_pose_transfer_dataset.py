@@ -29,7 +29,8 @@ class BasePoseTransferDataset(BaseDataset):
 
     Args:
         data_root: Folder holding the annotation files and image folders.
-        split: ``'train'`` or ``'test'``; selects the annotation files.
+        split: ``'train'``, ``'test'`` or ``'val'`` (a validation split,
+            which SynthFashion has); selects the annotation files.
         img_dir: Image folder relative to ``data_root`` (default: ``split``).
         pipeline: Transforms applied to each pair.
         skip_invalid: Drop malformed rows, pairs naming unknown or missing
@@ -53,8 +54,9 @@ class BasePoseTransferDataset(BaseDataset):
                  max_pairs: int | None = None,
                  keypoint_frame: tuple[int, int] | None = None,
                  **kwargs: Any):
-        if split not in ('train', 'test'):
-            raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+        if split not in ('train', 'test', 'val'):
+            raise ValueError(
+                f"split must be 'train', 'test' or 'val', got {split!r}")
         self.split = split
         self.img_dir = split if img_dir is None else img_dir
         self.skip_invalid = skip_invalid

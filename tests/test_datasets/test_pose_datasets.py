@@ -172,7 +172,9 @@ def test_no_valid_pairs_and_bad_arguments(patn_root):
     (patn_root / 'fasion-resize-pairs-test.csv').write_text('from,to\n')
     with pytest.raises(ValueError, match='no valid pairs'):
         DeepFashionPoseDataset(str(patn_root), split='test')
-    with pytest.raises(ValueError, match="split must be 'train' or 'test'"):
+    with pytest.raises(ValueError, match="split must be 'train', 'test' or 'val'"):
+        DeepFashionPoseDataset(str(patn_root), split='validation')
+    with pytest.raises(FileNotFoundError, match='fasion-resize-pairs-val.csv'):
         DeepFashionPoseDataset(str(patn_root), split='val')
     with pytest.raises(ValueError, match="ann_format must be"):
         DeepFashionPoseDataset(str(patn_root), ann_format='lmdb')

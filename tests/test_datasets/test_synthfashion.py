@@ -28,7 +28,8 @@ TOOL = (Path(__file__).parents[2] / 'tools' / 'dataset_converters' /
 def dataset(tmp_path_factory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp('synthfashion')
     counts = generate_synthfashion(str(out), size=SIZE, train_ids=2,
-                                   test_ids=1, poses_per_id=3, seed=3,
+                                   test_ids=1, val_ids=1, poses_per_id=3,
+                                   seed=3,
                                    max_pairs_per_id=4, progress=False)
     return out, counts
 
@@ -80,18 +81,32 @@ def test_generation_is_deterministic(tmp_path):
     generate_synthfashion(str(tmp_path / 'c'), **{**kwargs, 'seed': 6})
     assert (tmp_path / 'a/fasion-resize-annotation-train.csv').read_text() != \
         (tmp_path / 'c/fasion-resize-annotation-train.csv').read_text()
+    # a val split is added without changing train or test
+    generate_synthfashion(str(tmp_path / 'd'), **{**kwargs, 'val_ids': 1})
+    assert not (tmp_path / 'a/val').exists()
+    with_val = sorted(p.relative_to(tmp_path / 'd')
+                      for p in (tmp_path / 'd').rglob('*') if p.is_file())
+    assert sum('val' in str(rel) for rel in with_val) >= 2 * 2 + 4
+    for rel in files:
+        if rel.name != 'meta.json':
+            assert (tmp_path / 'a' / rel).read_bytes() == \
+                (tmp_path / 'd' / rel).read_bytes(), rel
 
 
 def test_writes_every_file(dataset):
     out, counts = dataset
     assert counts == dict(train_ids=2, train_images=6, train_pairs=8,
-                          test_ids=1, test_images=3, test_pairs=4)
+                          test_ids=1, test_images=3, test_pairs=4,
+                          val_ids=1, val_images=3, val_pairs=4)
     for name in ('fasion-resize-annotation-train.csv',
                  'fasion-resize-annotation-test.csv',
                  'fasion-resize-pairs-train.csv',
                  'fasion-resize-pairs-test.csv', 'train.lst', 'test.lst',
+                 'fasion-resize-annotation-val.csv',
+                 'fasion-resize-pairs-val.csv', 'val.lst',
                  'annotations/synthfashion_keypoints_train.json',
                  'annotations/synthfashion_keypoints_test.json',
+                 'annotations/synthfashion_keypoints_val.json',
                  'parts/labels.json', 'meta.json'):
         assert (out / name).is_file(), name
     labels = json.loads((out / 'parts/labels.json').read_text())
@@ -99,7 +114,7 @@ def test_writes_every_file(dataset):
     assert labels['0'] == 'background'
     meta = json.loads((out / 'meta.json').read_text())
     assert meta['settings']['seed'] == 3 and meta['counts'] == counts
-    for split in ('train', 'test'):
+    for split in ('train', 'test', 'val'):
         names = (out / f'{split}.lst').read_text().split()
         assert len(names) == counts[f'{split}_images']
         assert set(names) == set(read_csv(
@@ -117,7 +132,7 @@ def test_writes_every_file(dataset):
 def test_pairs_and_identities(dataset):
     out, _ = dataset
     ids = {}
-    for split in ('train', 'test'):
+    for split in ('train', 'test', 'val'):
         names = set(read_csv(out / f'fasion-resize-annotation-{split}.csv'))
         ids[split] = {ID.search(n).group(1) for n in names}
         pairs = read_pairs(out / f'fasion-resize-pairs-{split}.csv')
@@ -129,13 +144,14 @@ def test_pairs_and_identities(dataset):
             per_id[ID.search(a).group(1)] = per_id.get(
                 ID.search(a).group(1), 0) + 1
         assert per_id and max(per_id.values()) <= 4
-    assert len(ids['train']) == 2 and len(ids['test']) == 1
+    assert len(ids['train']) == 2 and len(ids['test']) == len(ids['val']) == 1
     assert not ids['train'] & ids['test']
+    assert not ids['val'] & (ids['train'] | ids['test'])
 
 
 def test_coco_matches_csv(dataset):
     out, _ = dataset
-    for split in ('train', 'test'):
+    for split in ('train', 'test', 'val'):
         kps = read_csv(out / f'fasion-resize-annotation-{split}.csv')
         coco = json.loads((out / 'annotations' /
                            f'synthfashion_keypoints_{split}.json').read_text())
@@ -274,9 +290,11 @@ def test_cli(tmp_path, capsys):
     assert 'HEIGHTxWIDTH' in capsys.readouterr().err
     counts = tool.main(['--out', str(tmp_path / 'sf'), '--size', '64x44',
                         '--train-ids', '1', '--test-ids', '1',
-                        '--poses-per-id', '2', '--seed', '1',
-                        '--background', 'cluttered', '--no-progress'])
-    assert counts['train_images'] == counts['test_images'] == 2
-    assert str(tmp_path / 'sf') in capsys.readouterr().out
+                        '--val-ids', '1', '--poses-per-id', '2', '--seed',
+                        '1', '--background', 'cluttered', '--no-progress'])
+    assert counts['train_images'] == counts['test_images'] == \
+        counts['val_images'] == 2
+    out = capsys.readouterr().out
+    assert str(tmp_path / 'sf') in out and 'train / test / val' in out
     img = cv2.imread(str(next((tmp_path / 'sf/train').glob('*.jpg'))))
     assert img.shape == (64, 44, 3)

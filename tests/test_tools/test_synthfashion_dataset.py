@@ -18,16 +18,19 @@ def synthfashion_root(tmp_path_factory) -> Path:
     proc = subprocess.run(
         [sys.executable, str(ROOT / 'tools/dataset_converters/make_synthfashion.py'),
          '--out', str(out), '--size', '128x88', '--train-ids', '3',
-         '--test-ids', '2', '--poses-per-id', '3', '--seed', '0'],
+         '--test-ids', '2', '--val-ids', '1', '--poses-per-id', '3',
+         '--seed', '0'],
         capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     return out
 
 
-@pytest.mark.parametrize('split', ['train', 'test'])
-def test_config_loads_every_pair(synthfashion_root, split):
+@pytest.mark.parametrize('loader,split', [('train', 'train'), ('val', 'val'),
+                                          ('test', 'test')])
+def test_config_loads_every_pair(synthfashion_root, loader, split):
     cfg = Config.fromfile(CONFIG)
-    dataset_cfg = cfg[f'{split}_dataloader'].dataset
+    dataset_cfg = cfg[f'{loader}_dataloader'].dataset
+    assert dataset_cfg.split == split
     dataset_cfg.data_root = str(synthfashion_root)
     dataset = DATASETS.build(dataset_cfg)
     pairs = (synthfashion_root / f'fasion-resize-pairs-{split}.csv'

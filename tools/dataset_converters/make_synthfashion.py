@@ -5,12 +5,13 @@ Usage::
 
     python tools/dataset_converters/make_synthfashion.py \\
         --out data/synthfashion --size 256x176 --train-ids 150 \\
-        --test-ids 20 --poses-per-id 6 --seed 0 \\
+        --test-ids 20 --val-ids 20 --poses-per-id 6 --seed 0 \\
         [--background studio|cluttered] [--max-pairs-per-id 30]
 
-Writes ``train/``, ``test/``, ``fasion-resize-annotation-{train,test}.csv``,
-``fasion-resize-pairs-{train,test}.csv``, ``{train,test}.lst``,
-``annotations/synthfashion_keypoints_{train,test}.json`` (COCO keypoints),
+Writes, for each split (``train``, ``test`` and, with ``--val-ids``,
+``val``), ``{split}/``, ``fasion-resize-annotation-{split}.csv``,
+``fasion-resize-pairs-{split}.csv``, ``{split}.lst`` and
+``annotations/synthfashion_keypoints_{split}.json`` (COCO keypoints), plus
 ``parts/`` (body-part label maps and ``labels.json``) and ``meta.json``.
 """
 from __future__ import annotations
@@ -61,6 +62,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help='number of training identities')
     parser.add_argument('--test-ids', type=_non_negative, default=20,
                         help='number of test identities')
+    parser.add_argument('--val-ids', type=_non_negative, default=0,
+                        help='number of validation identities (a val split, '
+                        'which the SynthFashion configs validate on)')
     parser.add_argument('--poses-per-id', type=_int_at_least(2), default=6,
                         help='images per identity (>= 2: pairs are made within an identity)')
     parser.add_argument('--seed', type=int, default=0)
@@ -78,14 +82,18 @@ def main(argv: list[str] | None = None) -> dict:
     start = time.perf_counter()
     counts = generate_synthfashion(
         args.out, size=args.size, train_ids=args.train_ids,
-        test_ids=args.test_ids, poses_per_id=args.poses_per_id,
+        test_ids=args.test_ids, val_ids=args.val_ids,
+        poses_per_id=args.poses_per_id,
         seed=args.seed, background=args.background,
         max_pairs_per_id=args.max_pairs_per_id, progress=not args.no_progress)
-    print(f'SynthFashion: {counts["train_images"]} train / '
-          f'{counts["test_images"]} test images, {counts["train_pairs"]} / '
-          f'{counts["test_pairs"]} pairs, {counts["train_ids"]} / '
-          f'{counts["test_ids"]} identities, '
-          f'{args.size[0]}x{args.size[1]}, in '
+    splits = [s for s in ('train', 'test', 'val') if f'{s}_ids' in counts]
+    print(f'SynthFashion ({" / ".join(splits)}): '
+          + ' / '.join(str(counts[f'{s}_images']) for s in splits)
+          + ' images, '
+          + ' / '.join(str(counts[f'{s}_pairs']) for s in splits)
+          + ' pairs, '
+          + ' / '.join(str(counts[f'{s}_ids']) for s in splits)
+          + f' identities, {args.size[0]}x{args.size[1]}, in '
           f'{time.perf_counter() - start:.1f} s -> {args.out}')
     return counts
 

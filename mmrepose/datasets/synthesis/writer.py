@@ -3,17 +3,19 @@
 ::
 
     OUT/
-      train/<name>.jpg  test/<name>.jpg
-      fasion-resize-annotation-{train,test}.csv   name:keypoints_y:keypoints_x
-      fasion-resize-pairs-{train,test}.csv        from,to
-      train.lst  test.lst
-      annotations/synthfashion_keypoints_{train,test}.json   (COCO keypoints)
-      parts/{train,test}/<name>.png  parts/labels.json
+      {train,test,val}/<name>.jpg
+      fasion-resize-annotation-{split}.csv   name:keypoints_y:keypoints_x
+      fasion-resize-pairs-{split}.csv        from,to
+      {split}.lst
+      annotations/synthfashion_keypoints_{split}.json   (COCO keypoints)
+      parts/{split}/<name>.png  parts/labels.json
       meta.json
 
 Every image is a pure function of ``(seed, identity id, pose index)``, so a
 dataset is reproducible and identities never cross splits (train ids are
-``1..N``, test ids ``N+1..N+M``).
+``1..N``, test ids ``N+1..N+M``, validation ids ``N+M+1..N+M+K``). The
+``val`` split is written only when asked for (``val_ids > 0``); adding it
+leaves train and test unchanged, image for image.
 """
 from __future__ import annotations
 
@@ -112,34 +114,42 @@ def _write_split(out_dir: str, split: str, rows: list, pairs: list,
 def generate_synthfashion(out_dir: str, size: tuple[int, int] = (256, 176),
                           train_ids: int = 100, test_ids: int = 20,
                           poses_per_id: int = 6, seed: int = 0,
+                          val_ids: int = 0,
                           background: str = 'studio',
                           max_pairs_per_id: int = 30, progress: bool = True,
                           crop_prob: float = 0.12, shading: bool = True
                           ) -> dict:
     """Generate a dataset under ``out_dir``; returns the counts.
 
-    ``size`` is ``(H, W)``; ``train_ids``/``test_ids`` identities with
-    ``poses_per_id`` images each; pairs are ordered permutations within an
+    ``size`` is ``(H, W)``; ``train_ids``/``test_ids``/``val_ids``
+    identities with ``poses_per_id`` images each (no ``val`` split when
+    ``val_ids`` is 0); pairs are ordered permutations within an
     identity, at most ``max_pairs_per_id`` of them (a seeded subset).
     """
     h, w = (int(v) for v in size)
     if h < 16 or w < 16:
         raise ValueError(f'size must be at least 16x16, got {h}x{w}')
-    if train_ids < 0 or test_ids < 0 or poses_per_id < 1:
-        raise ValueError('need train_ids, test_ids >= 0 and poses_per_id >= 1')
+    if min(train_ids, test_ids, val_ids) < 0 or poses_per_id < 1:
+        raise ValueError('need train_ids, test_ids, val_ids >= 0 and '
+                         'poses_per_id >= 1')
     if background not in BACKGROUNDS:
         raise ValueError(f'unknown background {background!r}; expected one '
                          f'of {BACKGROUNDS}')
-    for sub in ('train', 'test', 'annotations', 'parts/train', 'parts/test'):
-        os.makedirs(osp.join(out_dir, sub), exist_ok=True)
+    first_id = dict(train=1, test=train_ids + 1,
+                    val=train_ids + test_ids + 1)
+    splits = {name: range(first, first + count) for (name, first), count
+              in zip(first_id.items(), (train_ids, test_ids, val_ids))
+              if count or name != 'val'}
+    for split in splits:
+        os.makedirs(osp.join(out_dir, split), exist_ok=True)
+        os.makedirs(osp.join(out_dir, 'parts', split), exist_ok=True)
+    os.makedirs(osp.join(out_dir, 'annotations'), exist_ok=True)
     counts: dict = {}
-    bar = tqdm(total=(train_ids + test_ids) * poses_per_id,
+    bar = tqdm(total=sum(map(len, splits.values())) * poses_per_id,
                desc='SynthFashion', unit='img', disable=not progress)
     categories = [dict(id=1, name='person', supercategory='person',
                        keypoints=list(COCO17_NAMES), skeleton=COCO_SKELETON)]
-    for split, ids in (('train', range(1, train_ids + 1)),
-                       ('test', range(train_ids + 1,
-                                      train_ids + test_ids + 1))):
+    for split, ids in splits.items():
         rows, pairs = [], []
         coco: dict = dict(images=[], annotations=[], categories=categories)
         for iid in ids:
@@ -180,7 +190,8 @@ def generate_synthfashion(out_dir: str, size: tuple[int, int] = (256, 176),
                 generator_version=GENERATOR_VERSION,
                 mmrepose_version=__version__,
                 settings=dict(size=[h, w], train_ids=train_ids,
-                              test_ids=test_ids, poses_per_id=poses_per_id,
+                              test_ids=test_ids, val_ids=val_ids,
+                              poses_per_id=poses_per_id,
                               seed=seed, background=background,
                               max_pairs_per_id=max_pairs_per_id,
                               crop_prob=crop_prob, shading=shading),
