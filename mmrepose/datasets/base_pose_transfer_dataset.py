@@ -90,7 +90,15 @@ class BasePoseTransferDataset(BaseDataset):
     # -- mmengine hooks ---------------------------------------------------
     def load_data_list(self) -> list[dict]:
         errors: list[AnnotationError] | None = [] if self.skip_invalid else None
-        pairs = self.read_pairs(errors)
+        try:
+            pairs = self.read_pairs(errors)
+        except FileNotFoundError as exc:
+            if self.split != 'val':
+                raise
+            raise FileNotFoundError(
+                f"{exc}; a 'val' split is written by make_synthfashion.py "
+                f"--val-ids (train and test stay the same); DeepFashion and "
+                f"Market-1501 have none: validate on 'test'") from None
         names = {n for _, _, src, tgt in pairs for n in (src, tgt)}
         keypoints = self.read_keypoints(names, errors)
         exists: dict[str, bool] = {}

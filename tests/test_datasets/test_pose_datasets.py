@@ -174,7 +174,8 @@ def test_no_valid_pairs_and_bad_arguments(patn_root):
         DeepFashionPoseDataset(str(patn_root), split='test')
     with pytest.raises(ValueError, match="split must be 'train', 'test' or 'val'"):
         DeepFashionPoseDataset(str(patn_root), split='validation')
-    with pytest.raises(FileNotFoundError, match='fasion-resize-pairs-val.csv'):
+    with pytest.raises(FileNotFoundError,
+                       match='fasion-resize-pairs-val.csv; .* --val-ids'):
         DeepFashionPoseDataset(str(patn_root), split='val')
     with pytest.raises(ValueError, match="ann_format must be"):
         DeepFashionPoseDataset(str(patn_root), ann_format='lmdb')
