@@ -4,7 +4,7 @@
         [--source-pose POSE] [--config CONFIG --checkpoint CKPT] \
         [--gt IMAGE ...] \
         [--out-dir DIR] [--device cpu|cuda] [--sampler ddim] [--steps N] \
-        [--cfg 2.0] [--guidance-scale S] [--seed 0]
+        [--cfg W] [--guidance-scale S] [--seed 0]
 
 With no arguments it runs the embedded default model (a small model trained
 on SynthFashion, see README) on ``demo/examples/source.jpg`` (with its
@@ -65,9 +65,13 @@ def parse_args() -> argparse.Namespace:
                    'ground truth)')
     p.add_argument('--out-dir', default='outputs', help='output folder')
     p.add_argument('--device', default='cpu', help="'cpu' or 'cuda'")
-    p.add_argument('--sampler', choices=['ddpm', 'ddim', 'dpmsolver++', 'unipc'])
-    p.add_argument('--steps', type=int, help='denoising steps')
-    p.add_argument('--cfg', type=float, help='classifier-free guidance scale')
+    p.add_argument('--sampler', choices=['ddpm', 'ddim', 'dpmsolver++', 'unipc'],
+                   help="sampler (default: the config's test_cfg)")
+    p.add_argument('--steps', type=int,
+                   help="denoising steps (default: the config's test_cfg)")
+    p.add_argument('--cfg', type=float,
+                   help="classifier-free guidance scale (default: the "
+                   "config's test_cfg; 1 skips the unconditional pass)")
     p.add_argument('--guidance-scale', type=float,
                    help='PIF guidance scale s (full models only)')
     p.add_argument('--seed', type=int, default=0)
