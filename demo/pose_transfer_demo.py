@@ -35,6 +35,7 @@ from mmrepose.apis import (CheckpointMismatchError, PoseInputError,
 from mmrepose.apis.target_pose import scale_keypoints
 from mmrepose.datasets.transforms import (ImageLoadError, load_rgb_image,
                                           skeleton_rgb)
+from mmrepose.registry import DIFFUSION_SCHEDULERS
 from mmrepose.visualization import tile_grid
 
 HERE = osp.dirname(osp.abspath(__file__))
@@ -65,7 +66,7 @@ def parse_args() -> argparse.Namespace:
                    'ground truth)')
     p.add_argument('--out-dir', default='outputs', help='output folder')
     p.add_argument('--device', default='cpu', help="'cpu' or 'cuda'")
-    p.add_argument('--sampler', choices=['ddpm', 'ddim', 'dpmsolver++', 'unipc'],
+    p.add_argument('--sampler', choices=list(DIFFUSION_SCHEDULERS.module_dict),
                    help="sampler (default: the config's test_cfg)")
     p.add_argument('--steps', type=int,
                    help="denoising steps (default: the config's test_cfg)")
