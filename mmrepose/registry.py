@@ -30,7 +30,8 @@ from mmengine.registry import Registry
 
 # Engine
 RUNNERS = Registry('runner', parent=MMENGINE_RUNNERS)
-LOOPS = Registry('loop', parent=MMENGINE_LOOPS)
+LOOPS = Registry('loop', parent=MMENGINE_LOOPS,
+                 locations=['mmrepose.engine.loops'])
 LOG_PROCESSORS = Registry('log_processor', parent=MMENGINE_LOG_PROCESSORS)
 HOOKS = Registry('hook', parent=MMENGINE_HOOKS,
                  locations=['mmrepose.engine.hooks'])
@@ -38,7 +39,8 @@ HOOKS = Registry('hook', parent=MMENGINE_HOOKS,
 # Data
 DATASETS = Registry('dataset', parent=MMENGINE_DATASETS,
                     locations=['mmrepose.datasets'])
-DATA_SAMPLERS = Registry('data sampler', parent=MMENGINE_DATA_SAMPLERS)
+DATA_SAMPLERS = Registry('data sampler', parent=MMENGINE_DATA_SAMPLERS,
+                         locations=['mmrepose.engine.samplers'])
 TRANSFORMS = Registry('transform', parent=MMENGINE_TRANSFORMS,
                       locations=['mmrepose.datasets.transforms'])
 

@@ -17,6 +17,9 @@ default_hooks = dict(
                     max_keep_ckpts=3,
                     backend_args=dict(backend='atomic_local')),
     sampler_seed=dict(type='DistSamplerSeedHook'),
+    # the global generators (timesteps, noise, CFG dropout) in each
+    # checkpoint, restored on resume
+    random_state=dict(type='RandomStateHook'),
 )
 
 vis_backends = [

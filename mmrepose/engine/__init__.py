@@ -1,6 +1,9 @@
 """Training and testing machinery around mmengine's Runner.
 
-- ``hooks/``: sample grids during validation/testing, saving generated images;
+- ``hooks/``: sample grids during validation/testing, saving generated
+  images, checkpointing the global random generators;
+- ``loops/`` and ``samplers/``: a training loop and sampler that resume at
+  any iteration without replaying the data loader;
 - ``optim_wrappers/``: optimizer wrappers that stop or skip on a non-finite
   loss;
 - ``atomic_local_backend``: the ``'atomic_local'`` file backend, crash-safe
@@ -13,10 +16,13 @@
 from .atomic_local_backend import AtomicLocalBackend, write_atomically
 from .checkpoint_safety import allow_mmengine_checkpoint_globals
 from .distributed import close_distributed, prepare_cpu_distributed
-from .hooks import GeneratedImageSaverHook, PoseTransferVisualizationHook
+from .hooks import (GeneratedImageSaverHook, PoseTransferVisualizationHook,
+                    RandomStateHook)
+from .loops import ResumableIterBasedTrainLoop
 from .optim_wrappers import (NonFiniteCheckAmpOptimWrapper,
                              NonFiniteCheckOptimWrapper)
 from .runner_setup import add_runner_arguments, build_runner, load_config
+from .samplers import ResumableSampler
 
 __all__ = [
     'AtomicLocalBackend', 'write_atomically',
@@ -24,5 +30,6 @@ __all__ = [
     'close_distributed', 'add_runner_arguments', 'build_runner',
     'load_config',
     'GeneratedImageSaverHook', 'PoseTransferVisualizationHook',
+    'RandomStateHook', 'ResumableIterBasedTrainLoop', 'ResumableSampler',
     'NonFiniteCheckOptimWrapper', 'NonFiniteCheckAmpOptimWrapper'
 ]

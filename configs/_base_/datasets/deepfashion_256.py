@@ -30,7 +30,8 @@ train_dataloader = dict(
     batch_size=8,
     num_workers=8,
     persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
+    # DefaultSampler that can start an epoch part-way (fast, exact resume)
+    sampler=dict(type='ResumableSampler', shuffle=True),
     dataset=dict(type=dataset_type, data_root=data_root, split='train',
                  keypoint_frame=keypoint_frame, pipeline=train_pipeline))
 val_dataloader = dict(

@@ -5,7 +5,9 @@ optim_wrapper = dict(
     type='NonFiniteCheckOptimWrapper',
     optimizer=dict(type='AdamW', lr=1e-4, weight_decay=0.0),
     clip_grad=dict(max_norm=1.0))
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=300000,
+# ResumableIterBasedTrainLoop: --resume positions the sampler instead of
+# replaying every trained batch (mmrepose/engine/loops/).
+train_cfg = dict(type='ResumableIterBasedTrainLoop', max_iters=300000,
                  val_interval=10000)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
