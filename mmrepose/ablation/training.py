@@ -1,0 +1,93 @@
+"""Train the runs of an ablation with ``tools/train.py``, resumably.
+
+Each run is ``tools/train.py CONFIG --work-dir RUN_DIR --resume
+--cfg-options <spec train_options> <variant options> randomness.seed=SEED``
+in a subprocess whose output goes to ``RUN_DIR/train.log``. ``--resume``
+continues from the run's ``last_checkpoint`` (exactly, without replaying
+data: :class:`~mmrepose.engine.loops.ResumableIterBasedTrainLoop`), so a run
+killed at any moment loses at most the iterations since its last checkpoint.
+A run is done when its final checkpoint ``iter_{max_iters}.pth`` exists.
+``jobs`` runs train at once (one GPU can hold every run of the ablation).
+"""
+from __future__ import annotations
+
+import os
+import os.path as osp
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from .spec import AblationSpec, Run
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
+class TrainingFailed(RuntimeError):
+    """A training subprocess exited with an error."""
+
+
+def format_option(key: str, value: Any) -> str:
+    """``key=value`` as mmengine's ``--cfg-options`` parses it back."""
+    if value is None:
+        return f'{key}=None'
+    if isinstance(value, (list, tuple)):
+        return f'{key}=[{",".join(str(v) for v in value)}]'
+    return f'{key}={value}'
+
+
+def train_command(run: Run, spec: AblationSpec) -> list[str]:
+    options = {**spec.train_options, **run.variant.options,
+               'randomness.seed': run.seed}
+    return [sys.executable, osp.join(REPO, 'tools', 'train.py'),
+            run.variant.config, '--work-dir', run.work_dir, '--resume',
+            '--cfg-options',
+            *(format_option(k, v) for k, v in options.items())]
+
+
+def is_trained(run: Run) -> bool:
+    return osp.isfile(run.checkpoint)
+
+
+def _log_tail(path: str, lines: int = 15) -> str:
+    with open(path, errors='replace') as f:
+        return ''.join(f.readlines()[-lines:])
+
+
+def train_runs(runs: list[Run], spec: AblationSpec, jobs: int = 1,
+               log: Callable[[str], None] = print) -> None:
+    """Train every run that is not done, ``jobs`` at a time; raises
+    :class:`TrainingFailed` naming the run and its log's last lines."""
+    pending = [r for r in runs if r.trained_here and not is_trained(r)]
+    for run in runs:
+        if run.trained_here and is_trained(run):
+            log(f'[train] {run.name}: done ({run.checkpoint})')
+    running: list[tuple[Run, subprocess.Popen, float, Any]] = []
+    while pending or running:
+        while pending and len(running) < jobs:
+            run = pending.pop(0)
+            os.makedirs(run.work_dir, exist_ok=True)
+            log_path = osp.join(run.work_dir, 'train.log')
+            log_file = open(log_path, 'a')
+            resumed = osp.isfile(osp.join(run.work_dir, 'last_checkpoint'))
+            log(f'[train] {run.name}: {"resuming" if resumed else "starting"}'
+                f' (log {log_path})')
+            proc = subprocess.Popen(train_command(run, spec), cwd=REPO,
+                                    stdout=log_file, stderr=subprocess.STDOUT)
+            running.append((run, proc, time.time(), log_file))
+        time.sleep(1)
+        for entry in list(running):
+            run, proc, start, log_file = entry
+            if proc.poll() is None:
+                continue
+            running.remove(entry)
+            log_file.close()
+            log_path = osp.join(run.work_dir, 'train.log')
+            if proc.returncode != 0 or not is_trained(run):
+                for _, other, _, _ in running:
+                    other.terminate()
+                raise TrainingFailed(
+                    f'training {run.name} failed (exit {proc.returncode}); '
+                    f'last lines of {log_path}:\n{_log_tail(log_path)}')
+            log(f'[train] {run.name}: done in {time.time() - start:.0f} s')
