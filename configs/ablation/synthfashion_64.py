@@ -42,12 +42,37 @@ variants = dict(
         options={'model.pose_interaction_field.train_cfg.eta': -1.0}),
 )
 
+# The judge of pose accuracy: a top-down ResNet-18 SimpleBaseline trained
+# apart from the AE-HRNet-W16 that PIF guides with (docs/pose_estimator.md),
+# so that a sample cannot please the judge by following the guide's gradient
+# alone. The guide scores too, to show any gap.
+judge = dict(type='MMPoseEstimator',
+             config='configs/pose_estimators/'
+             'simplebaseline_res18_synthfashion_128.py',
+             checkpoint='checkpoints/pose_estimators/'
+             'simplebaseline_res18_synthfashion_128.pth',
+             scale=2.0)
+guide = dict(type='MMPoseEstimator',
+             config='configs/pose_estimators/ae_hrnet_w16_synthfashion_128.py',
+             checkpoint='checkpoints/pose_estimators/'
+             'ae_hrnet_w16_synthfashion_128.pth',
+             scale=2.0)
+
 # Scoring (mmrepose/ablation/evaluation.py). Sampling settings are chosen on
 # the val split only, with the runs of `select_seed`: first the CFG scale
 # (best SSIM, no PIF guidance), then, for models with PIF, the guidance scale
-# s of Eq. 16 (best PCK@0.1 of the judge, among the scales whose SSIM is
-# within `ssim_tolerance` of s = 0). The test split is then scored once.
+# s of Eq. 16 (best judge PCK@0.1 among the scales whose SSIM is within
+# `ssim_tolerance` of s = 0's). The test split is then scored once.
 evaluation = dict(
+    metrics=[
+        dict(type='SSIM', protocol='synthfashion', variant='ssim_256',
+             sigma=1.5),
+        dict(type='PSNR', protocol='synthfashion'),
+        dict(type='MaskedL1', protocol='synthfashion'),
+        dict(type='PartColourError', protocol='synthfashion'),
+        dict(type='PoseAccuracy', prefix='judge', estimator=judge),
+        dict(type='PoseAccuracy', prefix='guide', estimator=guide),
+    ],
     val_pairs_every=5,  # 120 of the 600 val pairs, every identity
     sampler=dict(sampler='ddim', num_steps=20, seed=0),
     cfg_scales=[1.0, 1.25, 1.5],
@@ -55,20 +80,12 @@ evaluation = dict(
     ssim_tolerance=0.005,
     select_seed=0,
     batch_size=16,
-    # The judge of pose accuracy: a top-down ResNet-18 SimpleBaseline,
-    # trained apart from the AE-HRNet-W16 that PIF guides with
-    # (docs/pose_estimator.md), so that a sample cannot please the judge
-    # by following the guide's gradient alone.
-    judge=dict(type='MMPoseEstimator',
-               config='configs/pose_estimators/'
-               'simplebaseline_res18_synthfashion_128.py',
-               checkpoint='checkpoints/pose_estimators/'
-               'simplebaseline_res18_synthfashion_128.pth',
-               scale=2.0),
-    guide=dict(type='MMPoseEstimator',
-               config='configs/pose_estimators/'
-               'ae_hrnet_w16_synthfashion_128.py',
-               checkpoint='checkpoints/pose_estimators/'
-               'ae_hrnet_w16_synthfashion_128.pth',
-               scale=2.0),
 )
+
+# Paired comparisons in the report (A vs B): the two claims (RPA: B2 vs B1;
+# RPA + PIF: full vs B1), PIF on top of RPA, and the sign of Eq. 15.
+comparisons = [
+    ('full', 'b1'), ('b2', 'b1'), ('full', 'b2'),
+    ('full_eta0', 'b2'), ('full', 'full_eta0'),
+    ('full_eta_minus1', 'full_eta0'), ('full_eta_minus1', 'full'),
+]

@@ -5,7 +5,9 @@ A spec is an mmengine config file (``configs/ablation/*.py``) with
 trained variant: the equal budget), ``variants`` (name -> ``config``,
 optional ``options`` of its own, optional ``weights_from`` naming the
 variant whose weights it samples with instead of being trained) and
-``evaluation`` (see :mod:`mmrepose.ablation.evaluation`). Each (variant,
+``evaluation`` (see :mod:`mmrepose.ablation.evaluation`) and optionally
+``comparisons``, the ``(A, B)`` variant pairs the report compares pair by
+pair. Each (variant,
 seed) is a :class:`Run` with its own work dir,
 ``{work_root}/{variant}/seed{seed}``.
 """
@@ -87,6 +89,7 @@ class AblationSpec:
                                     "'train_cfg.max_iters' (the budget)")
         self.max_iters = int(self.train_options['train_cfg.max_iters'])
         self.evaluation = cfg.evaluation.to_dict()
+        self.comparisons = [tuple(c) for c in cfg.get('comparisons', [])]
         self.variants: dict[str, Variant] = {}
         for name, value in cfg.variants.items():
             unknown = set(value) - {'config', 'options', 'weights_from'}
@@ -105,6 +108,18 @@ class AblationSpec:
                 raise AblationSpecError(
                     f'{path}: variant {variant.name!r} takes weights from '
                     f'{source!r}, which is not a trained variant')
+        for pair in self.comparisons:
+            if len(pair) != 2 or not set(pair) <= set(self.variants):
+                raise AblationSpecError(
+                    f'{path}: comparison {pair} must name two variants of '
+                    f'{", ".join(self.variants)}')
+
+    def run_config(self, run: Run) -> Config:
+        """The config a run trains with (the variant's file with the shared
+        and its own options; the seed is set by the trainer)."""
+        cfg = Config.fromfile(run.variant.config)
+        cfg.merge_from_dict({**self.train_options, **run.variant.options})
+        return cfg
 
     def runs(self, seeds: list[int] | None = None,
              variants: list[str] | None = None) -> list[Run]:

@@ -17,12 +17,18 @@ class CheckpointMismatchError(RuntimeError):
 
 def init_model(config: str | os.PathLike | Config,
                weights: str | os.PathLike,
-               device: str = 'cpu') -> tuple[Config, torch.nn.Module]:
+               device: str = 'cpu',
+               keep_missing: tuple[str, ...] = ()
+               ) -> tuple[Config, torch.nn.Module]:
     """``(cfg, model)``: the config's model with the checkpoint's weights
     (``state_dict`` inside, which training writes with the EMA parameters),
     in eval mode on ``device``. ``config`` is a file or a loaded
     :class:`~mmengine.config.Config`. Missing files and weights that do not
-    fit the model are one-line errors."""
+    fit the model are one-line errors, except that parameters under the
+    prefixes ``keep_missing`` may be absent from the checkpoint and keep the
+    values the model was built with (e.g. ``'pose_interaction_field.'``: a
+    B2 checkpoint sampled with PIF guidance, whose frozen pose estimator
+    loads its own file)."""
     register_all_modules()
     weights = str(weights)
     if isinstance(config, Config):
@@ -39,6 +45,10 @@ def init_model(config: str | os.PathLike | Config,
     state = {k: v.float() if v.is_floating_point() else v
              for k, v in state.get('state_dict', state).items()}
     try:
+        if keep_missing:
+            built = model.state_dict()
+            state.update({k: v for k, v in built.items()
+                          if k.startswith(keep_missing) and k not in state})
         model.load_state_dict(state, strict=True)
     except RuntimeError as exc:
         first = str(exc).splitlines()[1].strip() if '\n' in str(exc) \

@@ -69,10 +69,16 @@ def train(cfg: Config, crash_after: int | None = None) -> list:
     return recorder.steps
 
 
+@pytest.fixture(scope='module')
+def uninterrupted(synthfashion_64, tmp_path_factory) -> list:
+    return train(config(synthfashion_64, tmp_path_factory.mktemp('full')))
+
+
 @pytest.mark.parametrize('crash_after', [3, 4])  # epoch start, mid-epoch
 def test_resume_is_exact_and_replays_nothing(synthfashion_64, tmp_path,
-                                             crash_after, monkeypatch):
-    full = train(config(synthfashion_64, tmp_path / 'full'))
+                                             crash_after, monkeypatch,
+                                             uninterrupted):
+    full = uninterrupted
     work_dir = tmp_path / 'interrupted'
     first = train(config(synthfashion_64, work_dir), crash_after)
 

@@ -45,6 +45,28 @@ def test_pck_and_error_by_hand():
     assert result['mean_error_px'] == pytest.approx((5 + 20 + far) / 3)
 
 
+def test_per_image_values_and_the_real_image_ceiling():
+    """per_image gives each image's own fractions; pooled over keypoints
+    they give compute_metrics; image_key='gt_img' scores the real image."""
+    near = np.zeros((18, 2), np.float32) + np.arange(18)[:, None] * 3
+    far = near.copy()
+    far[:4] += 40  # nose, neck, right shoulder and elbow far off
+    metric = PoseAccuracy(StubEstimator(openpose18_to_coco17(near)),
+                          image_key='gt_img')
+    samples = [dict(gt_img=torch.zeros(3, 64, 64),
+                    target_keypoints=torch.from_numpy(kps))
+               for kps in (near, far)]
+    metric.process(None, samples)
+    per_image = metric.per_image(metric.results)
+    assert per_image['pck@0.1'] == [1.0, pytest.approx(14 / 17)]
+    assert per_image['mean_error_px'][0] == 0.0
+    assert per_image['pckh@0.5'] == [None, None]  # no head size
+    pooled = metric.compute_metrics(metric.results)
+    assert pooled['pck@0.1'] == pytest.approx(31 / 34)
+    with pytest.raises(KeyError, match="no 'pred_img'"):
+        PoseAccuracy(StubEstimator(near[:17])).process(None, samples)
+
+
 def test_pckh_only_with_head_size():
     target = np.zeros((18, 2), np.float32) + np.arange(18)[:, None] * 3
     metric = PoseAccuracy(StubEstimator(openpose18_to_coco17(target)))

@@ -4,7 +4,7 @@ and write the report.
 
     python tools/analysis/run_ablation.py SPEC [--work-root DIR]
         [--seeds 0 1] [--variants b1 full] [--jobs N]
-        [--stages train select test report]
+        [--stages train select test report] [--device cpu|cuda]
 
 Every stage skips what is already done, so the same command continues a
 killed run (training resumes from the run's last checkpoint). ``--jobs``
@@ -15,8 +15,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from mmrepose.ablation import (AblationSpec, AblationSpecError,
-                               TrainingFailed, train_runs)
+from mmrepose.ablation import (AblationSpec, AblationSpecError, Evaluator,
+                               TrainingFailed, select_settings, test_runs,
+                               train_runs, write_report)
+from mmrepose.utils import register_all_modules
 
 STAGES = ('train', 'select', 'test', 'report')
 
@@ -33,6 +35,8 @@ def parse_args() -> argparse.Namespace:
                         help='runs trained at once (default 1)')
     parser.add_argument('--stages', nargs='+', choices=STAGES,
                         default=list(STAGES), help='default: all, in order')
+    parser.add_argument('--device', default='cpu',
+                        help='device of the select and test stages')
     return parser.parse_args()
 
 
@@ -43,6 +47,15 @@ def main() -> None:
         runs = spec.runs(args.seeds, args.variants)
         if 'train' in args.stages:
             train_runs(runs, spec, jobs=args.jobs)
+        if {'select', 'test'} & set(args.stages):
+            register_all_modules()
+            evaluator = Evaluator(spec, args.device)
+            if 'select' in args.stages:
+                select_settings(spec, evaluator, args.variants)
+            if 'test' in args.stages:
+                test_runs(runs, spec, evaluator)
+        if 'report' in args.stages:
+            print(f'[report] {write_report(spec)}')
     except (FileNotFoundError, AblationSpecError, TrainingFailed) as err:
         sys.exit(f'error: {err}')
 

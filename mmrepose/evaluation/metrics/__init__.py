@@ -3,12 +3,13 @@ from .base import (CUSTOM_PROTOCOL, NOT_COMPARABLE, PerImageMetric,
 from .fid import FID
 from .lpips import LPIPS
 from .masked_l1 import MaskedL1
+from .part_colour_error import PartColourError
 from .pose_accuracy import PoseAccuracy
 from .psnr import PSNR
 from .ssim import SSIM, ssim_score
 
 __all__ = [
     'PoseTransferMetric', 'PerImageMetric', 'FID', 'SSIM', 'LPIPS', 'PSNR',
-    'MaskedL1', 'PoseAccuracy', 'ssim_score', 'CUSTOM_PROTOCOL',
-    'NOT_COMPARABLE'
+    'MaskedL1', 'PartColourError', 'PoseAccuracy', 'ssim_score',
+    'CUSTOM_PROTOCOL', 'NOT_COMPARABLE'
 ]

@@ -85,6 +85,13 @@ class PoseTransferMetric(BaseMetric):
             value = value.detach().cpu().numpy()
         return np.asarray(value, np.float64)
 
+    def per_image(self, results: list) -> dict[str, list[float | None]]:
+        """``{key: one value per image}`` of processed ``results`` (None:
+        nothing to measure in that image), keyed as :meth:`compute_metrics`
+        (without the prefix); for paired comparisons of two models."""
+        raise NotImplementedError(f'{type(self).__name__} has no per-image '
+                                  'values')
+
     def report(self, metrics: dict[str, float], details: str = '') -> None:
         """Log the computed values with the protocol they follow."""
         values = ', '.join(f'{k}={v:.4f}' for k, v in metrics.items())
@@ -107,6 +114,9 @@ class PerImageMetric(PoseTransferMetric):
 
     def process(self, data_batch: Any, data_samples: Sequence[Any]) -> None:
         self.results.extend(self.score(sample) for sample in data_samples)
+
+    def per_image(self, results: list) -> dict[str, list[float | None]]:
+        return {self.name: list(results)}
 
     def compute_metrics(self, results: list) -> dict[str, float]:
         values = [v for v in results if v is not None]

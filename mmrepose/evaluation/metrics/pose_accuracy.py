@@ -16,7 +16,10 @@ the target's visible keypoints:
 - ``mean_error_px``: mean distance in pixels.
 
 All three are averaged over keypoints (every visible keypoint of every
-image counts once). The estimator is any object with ``keypoints(images)``
+image counts once); :meth:`PoseAccuracy.per_image` gives each image's own
+fractions and mean distance. ``image_key='gt_img'`` scores the real target
+images instead: the estimator's own accuracy, the ceiling for generated
+ones. The estimator is any object with ``keypoints(images)``
 taking ``(B, 3, H, W)`` RGB in [-1, 1] and returning ``(B, 17, 2)``, or a
 config of :class:`~mmrepose.models.pose_estimators.MMPoseEstimator`.
 """
@@ -46,11 +49,14 @@ class PoseAccuracy(PoseTransferMetric):
             checkpoint=...)``.
         pck_thr: PCK threshold as a fraction of the bounding-box size.
         pckh_thr: PCKh threshold as a fraction of the head size.
+        image_key: The data-sample image scored: ``'pred_img'`` (generated)
+            or ``'gt_img'`` (the real target, the ceiling).
         **kwargs: :class:`PoseTransferMetric` arguments.
     """
 
     def __init__(self, estimator: Any, pck_thr: float = 0.1,
-                 pckh_thr: float = 0.5, **kwargs: Any):
+                 pckh_thr: float = 0.5, image_key: str = 'pred_img',
+                 **kwargs: Any):
         super().__init__(**kwargs)
         if isinstance(estimator, dict):
             # registers MMPoseEstimator (imported here: it pulls in mmpose)
@@ -59,9 +65,10 @@ class PoseAccuracy(PoseTransferMetric):
         self.estimator = estimator
         self.pck_thr = pck_thr
         self.pckh_thr = pckh_thr
+        self.image_key = image_key
 
     def process(self, data_batch: Any, data_samples: Sequence[Any]) -> None:
-        preds = [self.image(s, 'pred_img') for s in data_samples]
+        preds = [self.image(s, self.image_key) for s in data_samples]
         found = []
         for run in same_shape_runs(preds):
             kps = self.estimator.keypoints(images_to_tensor(run, 'signed'))
@@ -78,23 +85,43 @@ class PoseAccuracy(PoseTransferMetric):
                 target=openpose18_to_coco17(self.keypoints(sample)),
                 head_size=None if head is None else float(head)))
 
-    def compute_metrics(self, results: list) -> dict[str, float]:
-        errors, pck, pckh = [], [], []
+    def _image_scores(self, r: dict) -> dict[str, np.ndarray]:
+        """Distances and hits of one image's visible target keypoints."""
+        visible = keypoint_visible(r['target'])
+        target = r['target'][visible]
+        dist = np.linalg.norm(r['pred'][visible] - target, axis=-1)
+        scores = dict(dist=dist, pck=np.zeros(0, bool), pckh=np.zeros(0, bool))
+        if len(target) >= 2:
+            bbox = np.max(target.max(0) - target.min(0))
+            scores['pck'] = dist <= self.pck_thr * bbox
+        if r['head_size'] is not None:
+            scores['pckh'] = dist <= self.pckh_thr * r['head_size']
+        return scores
+
+    def _keys(self) -> dict[str, str]:
+        return dict(pck=f'pck@{self.pck_thr:g}', dist='mean_error_px',
+                    pckh=f'pckh@{self.pckh_thr:g}')
+
+    def per_image(self, results: list) -> dict[str, list[float | None]]:
+        values: dict[str, list[float | None]] = {
+            k: [] for k in self._keys().values()}
         for r in results:
-            visible = keypoint_visible(r['target'])
-            target = r['target'][visible]
-            dist = np.linalg.norm(r['pred'][visible] - target, axis=-1)
-            errors.extend(dist)
-            if len(target) >= 2:
-                bbox = np.max(target.max(0) - target.min(0))
-                pck.extend(dist <= self.pck_thr * bbox)
-            if r['head_size'] is not None:
-                pckh.extend(dist <= self.pckh_thr * r['head_size'])
-        metrics = {f'pck@{self.pck_thr:g}': _mean(pck),
-                   'mean_error_px': _mean(errors)}
-        if pckh:
-            metrics[f'pckh@{self.pckh_thr:g}'] = _mean(pckh)
-        self.report(metrics, f'{len(results)} images, {len(errors)} '
+            for name, v in self._image_scores(r).items():
+                values[self._keys()[name]].append(
+                    float(v.mean()) if len(v) else None)
+        return values
+
+    def compute_metrics(self, results: list) -> dict[str, float]:
+        pooled = dict(dist=[], pck=[], pckh=[])
+        for r in results:
+            for name, v in self._image_scores(r).items():
+                pooled[name].extend(v)
+        keys = self._keys()
+        metrics = {keys['pck']: _mean(pooled['pck']),
+                   keys['dist']: _mean(pooled['dist'])}
+        if pooled['pckh']:
+            metrics[keys['pckh']] = _mean(pooled['pckh'])
+        self.report(metrics, f'{len(results)} images, {len(pooled["dist"])} '
                     'visible target keypoints')
         return metrics
 

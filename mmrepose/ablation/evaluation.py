@@ -1,0 +1,188 @@
+"""Score the runs of an ablation pair by pair, with sampling settings chosen
+on the val split.
+
+The spec's ``evaluation`` dict sets the sampler (``sampler``: sampler,
+num_steps, seed), the metrics (``metrics``: metric configs; pose accuracy
+twice, once by an independent judge estimator and once by the estimator PIF
+guides with), the val subset (``val_pairs_every``), the grids
+(``cfg_scales``, ``guidance_scales``), the SSIM tolerance and the seed whose
+runs choose the settings (``select_seed``).
+
+Selection, per variant, on val only: the CFG scale with the best SSIM
+without PIF guidance; then, for models with PIF, the guidance scale s with
+the best judge PCK@0.1 among the scales (0 included) whose SSIM is within
+``ssim_tolerance`` of s = 0's. Test: every run once with its variant's
+settings. Every pair gets the same sampling noise in every run (the batch
+order and the sampler seed are fixed), so runs can be compared pair by pair.
+
+Every score is a :class:`PairScores` saved as JSON under
+``{run work dir}/eval/`` and reused while its settings and checkpoint are
+unchanged. ``ground_truth`` (the real target image: the estimators' ceiling)
+and ``copy_source`` (the source image unchanged) are scored as reference
+rows without a model.
+"""
+from __future__ import annotations
+
+import json
+import os
+import os.path as osp
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+import torch
+from mmengine.config import Config
+from mmengine.dataset import pseudo_collate
+from torch.utils.data import DataLoader, Subset
+from tqdm import tqdm
+
+from mmrepose.apis import init_model
+from mmrepose.registry import DATASETS, METRICS
+from .spec import AblationSpec, Run
+
+REFERENCES = ('ground_truth', 'copy_source')
+SSIM_KEY = 'synthfashion/ssim_256_sigma1.5'
+JUDGE_PCK_KEY = 'judge/pck@0.1'
+
+
+@dataclass
+class PairScores:
+    """One evaluation: per-pair values and means of every metric key."""
+    split: str
+    settings: dict[str, Any]
+    checkpoint: str | None
+    pairs: list[str]
+    values: dict[str, list[float | None]]
+    means: dict[str, float]
+
+    def save(self, path: str) -> None:
+        os.makedirs(osp.dirname(path), exist_ok=True)
+        tmp = path + '.tmp'
+        with open(tmp, 'w') as f:
+            json.dump(asdict(self), f)
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: str) -> PairScores:
+        with open(path) as f:
+            return cls(**json.load(f))
+
+
+class Evaluator:
+    """Builds the metrics once and scores models or reference rows."""
+
+    def __init__(self, spec: AblationSpec, device: str = 'cpu'):
+        self.spec = spec
+        self.cfg = spec.evaluation
+        self.device = device
+        self.metrics = [METRICS.build(m) for m in self.cfg['metrics']]
+
+    # -- data --------------------------------------------------------------
+    def dataloader(self, config: Config, split: str) -> DataLoader:
+        dataset_cfg = config.test_dataloader.dataset.copy()
+        dataset_cfg.update(split=split, test_mode=True)
+        dataset = DATASETS.build(dataset_cfg)
+        every = self.cfg['val_pairs_every'] if split == 'val' else 1
+        if every > 1:
+            dataset = Subset(dataset, range(0, len(dataset), every))
+        return DataLoader(dataset, batch_size=self.cfg['batch_size'],
+                          shuffle=False, num_workers=0,
+                          collate_fn=pseudo_collate)
+
+    # -- scoring -------------------------------------------------------------
+    def score(self, source: torch.nn.Module | str, config: Config,
+              split: str, settings: dict[str, Any],
+              checkpoint: str | None = None,
+              image_dir: str | None = None) -> PairScores:
+        """Score a model (``source``) or a reference row (``'ground_truth'``
+        or ``'copy_source'``) on ``split`` with sampling ``settings``."""
+        for metric in self.metrics:
+            metric.results.clear()
+        names: list[str] = []
+        loader = self.dataloader(config, split)
+        label = source if isinstance(source, str) else \
+            osp.basename(osp.dirname(checkpoint or ''))
+        for batch in tqdm(loader, desc=f'{split} {label} {settings}',
+                          leave=False):
+            samples = self._predict(source, batch, settings)
+            dicts = [s.to_dict() for s in samples]
+            for metric in self.metrics:
+                metric.process(batch, dicts)
+            for sample in samples:
+                names.append(sample.pair_name)
+                if image_dir is not None:
+                    _save_image(image_dir, sample)
+        values, means = {}, {}
+        for metric in self.metrics:
+            prefix = metric.prefix
+            for key, vals in metric.per_image(metric.results).items():
+                values[f'{prefix}/{key}'] = vals
+            for key, mean in metric.compute_metrics(metric.results).items():
+                means[f'{prefix}/{key}'] = mean
+        return PairScores(split, settings, checkpoint, names, values, means)
+
+    @staticmethod
+    def _predict(source: torch.nn.Module | str, batch: dict,
+                 settings: dict[str, Any]) -> list:
+        samples = batch['data_samples']
+        if source == 'ground_truth':
+            for sample in samples:
+                sample.pred_img = sample.gt_img
+        elif source == 'copy_source':
+            for sample, image in zip(samples, batch['inputs']['source_img']):
+                sample.pred_img = image
+        else:
+            with torch.no_grad():
+                samples = source.test_step(batch)
+        return samples
+
+    # -- runs --------------------------------------------------------------
+    def load(self, run: Run) -> tuple[Config, torch.nn.Module]:
+        cfg = self.spec.run_config(run)
+        keep = ('pose_interaction_field.',) if run.variant.weights_from \
+            else ()
+        return init_model(cfg, run.checkpoint, self.device,
+                          keep_missing=keep)
+
+    def settings(self, model: torch.nn.Module, cfg_scale: float,
+                 guidance_scale: float | None) -> dict[str, Any]:
+        settings = {**self.cfg['sampler'], 'cfg_scale': cfg_scale}
+        if model.pose_interaction_field is not None:
+            settings['guidance_scale'] = guidance_scale or 0.0
+        return settings
+
+    def score_run(self, run: Run, model: torch.nn.Module, cfg: Config,
+                  split: str, settings: dict[str, Any], tag: str,
+                  save_images: bool = False) -> PairScores:
+        """Cached score of a loaded run (see module doc)."""
+        path = osp.join(run.work_dir, 'eval', f'{tag}.json')
+        if osp.isfile(path):
+            cached = PairScores.load(path)
+            if cached.settings == settings and \
+                    cached.checkpoint == run.checkpoint:
+                return cached
+        model.test_cfg.update(settings, progress=False)
+        image_dir = osp.join(run.work_dir, 'eval', f'{tag}_images') \
+            if save_images else None
+        scores = self.score(model, cfg, split, settings, run.checkpoint,
+                            image_dir)
+        scores.save(path)
+        return scores
+
+    def score_reference(self, name: str, split: str) -> PairScores:
+        path = osp.join(self.spec.work_root, 'references',
+                        f'{split}_{name}.json')
+        if osp.isfile(path):
+            return PairScores.load(path)
+        first = self.spec.runs()[0]
+        scores = self.score(name, self.spec.run_config(first), split, {})
+        scores.save(path)
+        return scores
+
+
+def _save_image(folder: str, sample: Any) -> None:
+    os.makedirs(folder, exist_ok=True)
+    image = sample.pred_img.permute(1, 2, 0).cpu().numpy()
+    cv2.imwrite(osp.join(folder, f'{sample.pair_name}.png'),
+                cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2BGR))

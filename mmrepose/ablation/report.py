@@ -1,0 +1,155 @@
+"""The ablation report: ``{work_root}/report.md`` and ``report.json``.
+
+Tables: test means ± std over seeds for every variant (and the reference
+rows), per-part colour errors, the paired comparisons named in the spec's
+``comparisons`` (:mod:`mmrepose.ablation.statistics`), and the val sweeps
+the sampling settings were chosen from.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os.path as osp
+from typing import Any
+
+from .evaluation import REFERENCES, PairScores
+from .selection import load_selection
+from .spec import AblationSpec
+from .statistics import (lower_is_better, mean_std, paired_comparison,
+                         pair_means)
+
+#: (column title, metric key) of the main table.
+COLUMNS = (
+    ('SSIM', 'synthfashion/ssim_256_sigma1.5'),
+    ('PSNR', 'synthfashion/psnr'),
+    ('masked L1', 'synthfashion/masked_l1'),
+    ('part colour err.', 'synthfashion/part_colour_error'),
+    ('judge PCK@0.1', 'judge/pck@0.1'),
+    ('judge err. (px)', 'judge/mean_error_px'),
+    ('guide PCK@0.1', 'guide/pck@0.1'),
+    ('guide err. (px)', 'guide/mean_error_px'),
+)
+PARTS = ('hair', 'face', 'top', 'arms', 'hands', 'bottom', 'legs', 'shoes')
+
+
+def collect(spec: AblationSpec) -> dict[str, dict[int, PairScores]]:
+    """``{variant: {seed: test scores}}`` of the runs scored so far."""
+    found: dict[str, dict[int, PairScores]] = {}
+    for run in spec.runs():
+        path = osp.join(run.work_dir, 'eval', 'test.json')
+        if osp.isfile(path):
+            found.setdefault(run.variant.name, {})[run.seed] = \
+                PairScores.load(path)
+    return found
+
+
+def _fmt(mean: float, std: float | None = None, digits: int = 4) -> str:
+    if not math.isfinite(mean):
+        return str(mean)
+    text = f'{mean:.{digits}f}'
+    return text if std is None else f'{text} ± {std:.{digits}f}'
+
+
+def summarize(scores: dict[int, PairScores]) -> dict[str, list[float]]:
+    return {key: mean_std([s.means[key] for s in scores.values()])
+            for key in next(iter(scores.values())).means}
+
+
+def build_report(spec: AblationSpec) -> dict[str, Any]:
+    results = collect(spec)
+    selection = load_selection(spec)
+    report: dict[str, Any] = dict(
+        spec=spec.path, train_options=spec.train_options,
+        variants={}, references={}, comparisons=[], selection=selection)
+    for name, scores in results.items():
+        report['variants'][name] = dict(
+            seeds=sorted(scores), settings=scores[min(scores)].settings,
+            summary=summarize(scores),
+            per_seed={seed: s.means for seed, s in scores.items()})
+    for name in REFERENCES:
+        path = osp.join(spec.work_root, 'references', f'test_{name}.json')
+        if osp.isfile(path):
+            report['references'][name] = PairScores.load(path).means
+    for a, b in spec.comparisons:
+        if a not in results or b not in results:
+            continue
+        seeds = sorted(set(results[a]) & set(results[b]))
+        for _, key in COLUMNS:
+            if results[a][seeds[0]].pairs != results[b][seeds[0]].pairs:
+                raise ValueError(f'{a} and {b} were scored on different '
+                                 'pairs')
+            va = pair_means([results[a][s].values[key] for s in seeds])
+            vb = pair_means([results[b][s].values[key] for s in seeds])
+            report['comparisons'].append(dict(
+                a=a, b=b, metric=key, seeds=seeds,
+                **paired_comparison(va, vb, key)))
+    return report
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    lines = [f"# Ablation report ({report['spec']})", '',
+             'Budget and shared training options: ' + ', '.join(
+                 f'`{k}={v}`' for k, v in report['train_options'].items()),
+             '', '## Test split: mean ± std over seeds', '',
+             '| variant | seeds | CFG | s | ' +
+             ' | '.join(t for t, _ in COLUMNS) + ' |',
+             '|---' * (4 + len(COLUMNS)) + '|']
+    for name, row in report['variants'].items():
+        settings = row['settings']
+        cells = [_fmt(*row['summary'][k]) if k in row['summary'] else ''
+                 for _, k in COLUMNS]
+        lines.append(f"| {name} | {','.join(map(str, row['seeds']))} | "
+                     f"{settings.get('cfg_scale', '')} | "
+                     f"{settings.get('guidance_scale', '-')} | "
+                     + ' | '.join(cells) + ' |')
+    for name, means in report['references'].items():
+        cells = [_fmt(means[k]) if k in means else '' for _, k in COLUMNS]
+        lines.append(f'| *{name}* | | | | ' + ' | '.join(cells) + ' |')
+    lines += ['', '## Per-part colour error (test, mean over seeds)', '',
+              '| variant | ' + ' | '.join(PARTS) + ' |',
+              '|---' * (1 + len(PARTS)) + '|']
+    for name, row in report['variants'].items():
+        key = 'synthfashion/part_colour_error/'
+        lines.append(f'| {name} | ' + ' | '.join(
+            _fmt(row['summary'][key + p][0], digits=3)
+            if key + p in row['summary'] else '' for p in PARTS) + ' |')
+    lines += ['', '## Paired comparisons (test pairs; per-pair values '
+              'averaged over the seeds both have)', '',
+              '| A vs B | metric | mean A - B [95 % CI] | A better / worse '
+              '/ tied | sign test p |', '|---|---|---|---|---|']
+    for c in report['comparisons']:
+        if not c.get('pairs'):
+            continue
+        arrow = 'lower is better' if lower_is_better(c['metric']) else \
+            'higher is better'
+        lines.append(
+            f"| {c['a']} vs {c['b']} | {c['metric']} ({arrow}) | "
+            f"{c['mean_diff']:+.4f} [{c['ci_low']:+.4f}, "
+            f"{c['ci_high']:+.4f}] | {c['better']} / {c['worse']} / "
+            f"{c['ties']} | {c['sign_p']:.2g} |")
+    lines += ['', '## Val sweeps (selection)', '',
+              '| variant | CFG | s | SSIM | judge PCK@0.1 | guide PCK@0.1 | '
+              'chosen |', '|---|---|---|---|---|---|---|']
+    for name, chosen in report['selection'].items():
+        for s in chosen['sweep']:
+            mark = '**yes**' if (s['cfg_scale'] == chosen['cfg_scale'] and
+                                 (s['guidance_scale'] or 0) ==
+                                 (chosen['guidance_scale'] or 0)) else ''
+            lines.append(
+                f"| {name} | {s['cfg_scale']} | {s['guidance_scale']} | "
+                f"{_fmt(s['means'][COLUMNS[0][1]])} | "
+                f"{_fmt(s['means'][COLUMNS[4][1]])} | "
+                f"{_fmt(s['means'][COLUMNS[6][1]])} | {mark} |")
+    return '\n'.join(lines) + '\n'
+
+
+def write_report(spec: AblationSpec) -> str:
+    """Write ``report.json`` and ``report.md`` under the work root; returns
+    the markdown path."""
+    report = build_report(spec)
+    with open(osp.join(spec.work_root, 'report.json'), 'w') as f:
+        json.dump(report, f, indent=1)
+    path = osp.join(spec.work_root, 'report.md')
+    with open(path, 'w') as f:
+        f.write(render_markdown(report))
+    return path

@@ -1,0 +1,114 @@
+"""Choose each variant's sampling settings on val, then score test
+(the rule is in :mod:`mmrepose.ablation.evaluation`).
+
+The choice is written to ``{work_root}/selection.json``: per variant the
+chosen ``cfg_scale`` and ``guidance_scale`` (None without PIF) and the val
+sweep it was made from, so the report can show it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import os.path as osp
+from collections.abc import Callable
+from typing import Any
+
+from .evaluation import JUDGE_PCK_KEY, SSIM_KEY, REFERENCES, Evaluator
+from .spec import AblationSpec, Run
+from .training import is_trained
+
+
+def selection_path(spec: AblationSpec) -> str:
+    return osp.join(spec.work_root, 'selection.json')
+
+
+def load_selection(spec: AblationSpec) -> dict[str, Any]:
+    path = selection_path(spec)
+    if not osp.isfile(path):
+        return {}
+    with open(path) as f:
+        return json.load(f)
+
+
+def _tag(settings: dict[str, Any]) -> str:
+    tag = f"val_cfg{settings['cfg_scale']:g}"
+    if 'guidance_scale' in settings:
+        tag += f"_s{settings['guidance_scale']:g}"
+    return tag
+
+
+def select_variant(evaluator: Evaluator, run: Run) -> dict[str, Any]:
+    """The val sweep of one run and the settings it chooses."""
+    cfg, model = evaluator.load(run)
+    grid = evaluator.cfg
+    sweep = []
+
+    def val(cfg_scale: float, guidance: float | None) -> dict[str, float]:
+        settings = evaluator.settings(model, cfg_scale, guidance)
+        means = evaluator.score_run(run, model, cfg, 'val', settings,
+                                    _tag(settings)).means
+        sweep.append(dict(cfg_scale=cfg_scale, guidance_scale=guidance,
+                          means=means))
+        return means
+
+    by_cfg = {c: val(c, 0.0)[SSIM_KEY] for c in grid['cfg_scales']}
+    cfg_scale = max(by_cfg, key=by_cfg.get)  # first of equals
+    guidance = None
+    if model.pose_interaction_field is not None:
+        base = by_cfg[cfg_scale]
+        candidates = {0.0: next(s['means'] for s in sweep
+                                if s['cfg_scale'] == cfg_scale)}
+        for scale in grid['guidance_scales']:
+            candidates[scale] = val(cfg_scale, scale)
+        allowed = {s: m[JUDGE_PCK_KEY] for s, m in candidates.items()
+                   if m[SSIM_KEY] >= base - grid['ssim_tolerance']}
+        guidance = max(allowed, key=allowed.get)
+    return dict(run=run.name, cfg_scale=cfg_scale, guidance_scale=guidance,
+                sweep=sweep)
+
+
+def select_settings(spec: AblationSpec, evaluator: Evaluator,
+                    variants: list[str] | None = None,
+                    log: Callable[[str], None] = print) -> dict[str, Any]:
+    """Choose (or reuse) the settings of every variant whose
+    ``select_seed`` run is trained; returns the whole selection."""
+    selection = load_selection(spec)
+    seed = spec.evaluation['select_seed']
+    for run in spec.runs([seed], variants):
+        name = run.variant.name
+        if not is_trained(run):
+            log(f'[select] {name}: waits for {run.checkpoint}')
+            continue
+        if name in selection:
+            continue
+        selection[name] = select_variant(evaluator, run)
+        chosen = selection[name]
+        log(f"[select] {name}: cfg_scale {chosen['cfg_scale']}, "
+            f"guidance_scale {chosen['guidance_scale']} (val, {run.name})")
+        os.makedirs(spec.work_root, exist_ok=True)
+        with open(selection_path(spec), 'w') as f:
+            json.dump(selection, f, indent=1)
+    return selection
+
+
+def test_runs(runs: list[Run], spec: AblationSpec, evaluator: Evaluator,
+              log: Callable[[str], None] = print) -> None:
+    """Score every trained run whose variant has settings on the test
+    split (images kept for the report's grid), and the reference rows."""
+    for name in REFERENCES:
+        evaluator.score_reference(name, 'test')
+    selection = load_selection(spec)
+    for run in runs:
+        chosen = selection.get(run.variant.name)
+        if chosen is None or not is_trained(run):
+            log(f'[test] {run.name}: waits for '
+                f'{"training" if chosen else "its settings"}')
+            continue
+        cfg, model = evaluator.load(run)
+        settings = evaluator.settings(model, chosen['cfg_scale'],
+                                      chosen['guidance_scale'])
+        scores = evaluator.score_run(run, model, cfg, 'test', settings,
+                                     'test', save_images=True)
+        log(f'[test] {run.name}: ' + ', '.join(
+            f'{k}={v:.4f}' for k, v in scores.means.items()
+            if '/' not in k.split('/', 1)[1]))
