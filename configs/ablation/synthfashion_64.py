@@ -80,6 +80,8 @@ evaluation = dict(
     ssim_tolerance=0.005,
     select_seed=0,
     batch_size=16,
+    # the report's grid: source | these variants | ground truth
+    grid_variants=['b1', 'b2', 'full'],
 )
 
 # Paired comparisons in the report (A vs B): the two claims (RPA: B2 vs B1;

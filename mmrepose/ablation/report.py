@@ -2,8 +2,9 @@
 
 Tables: test means ± std over seeds for every variant (and the reference
 rows), per-part colour errors, the paired comparisons named in the spec's
-``comparisons`` (:mod:`mmrepose.ablation.statistics`), and the val sweeps
-the sampling settings were chosen from.
+``comparisons`` (:mod:`mmrepose.ablation.statistics`), the val sweeps
+the sampling settings were chosen from, and the image grid
+(:mod:`mmrepose.ablation.grid`).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import os.path as osp
 from typing import Any
 
 from .evaluation import REFERENCES, PairScores
+from .grid import write_grid
 from .selection import load_selection
 from .spec import AblationSpec
 from .statistics import (lower_is_better, mean_std, paired_comparison,
@@ -140,13 +142,20 @@ def render_markdown(report: dict[str, Any]) -> str:
                 f"{_fmt(s['means'][COLUMNS[0][1]])} | "
                 f"{_fmt(s['means'][COLUMNS[4][1]])} | "
                 f"{_fmt(s['means'][COLUMNS[6][1]])} | {mark} |")
+    if report.get('grid'):
+        lines += ['', '## Test pairs, seed ' + str(report['grid_seed']), '',
+                  '![grid](grid.png)']
     return '\n'.join(lines) + '\n'
 
 
 def write_report(spec: AblationSpec) -> str:
-    """Write ``report.json`` and ``report.md`` under the work root; returns
-    the markdown path."""
+    """Write ``report.json``, ``report.md`` and (once the test images of
+    the spec's ``grid_variants`` exist) ``grid.png`` under the work root;
+    returns the markdown path."""
     report = build_report(spec)
+    grid = write_grid(spec, spec.evaluation.get('grid_variants', []),
+                      osp.join(spec.work_root, 'grid.png'))
+    report.update(grid=grid, grid_seed=spec.evaluation['select_seed'])
     with open(osp.join(spec.work_root, 'report.json'), 'w') as f:
         json.dump(report, f, indent=1)
     path = osp.join(spec.work_root, 'report.md')

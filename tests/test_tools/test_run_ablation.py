@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import cv2
 import pytest
 
 from mmrepose.ablation import AblationSpec, AblationSpecError
@@ -60,7 +61,7 @@ evaluation = dict(
     ],
     val_pairs_every=4, sampler=dict(sampler='ddim', num_steps=2, seed=0),
     cfg_scales=[1.0, 1.5], guidance_scales=[1.0], ssim_tolerance=1.0,
-    select_seed=0, batch_size=4)
+    select_seed=0, batch_size=4, grid_variants=['b1', 'b2', 'full'])
 comparisons = [('full', 'b1'), ('b2', 'b1'), ('full', 'full_eta0')]
 ''')
     return path
@@ -131,7 +132,20 @@ def test_ablation_end_to_end_and_resume(synthfashion_64, tmp_path):
     assert all(c['pairs'] > 0 for c in report['comparisons'])
     markdown = (work_root / 'report.md').read_text()
     assert '| full_eta0 |' in markdown and '## Paired comparisons' in markdown
+    grid = cv2.imread(str(work_root / 'grid.png'))
+    assert report['grid'] and grid.shape[1] > 5 * 44 * 3  # 5 columns, x3
     # the second call has nothing left to do and writes the same numbers
     again, _ = run_tool(spec).communicate(timeout=600)
     assert 'starting' not in again and 'resuming' not in again
     assert json.loads((work_root / 'report.json').read_text()) == report
+
+
+def test_grid_pairs_cover_the_view_changes():
+    from mmrepose.ablation.grid import choose_pairs, views
+    names = ['idA01_1front_2_idA01_2front', 'idA01_3back_2_idA01_1front',
+             'idA01_4side_2_idA01_1front', 'idA01_1front_2_idA01_3back',
+             'idA01_1front_2_idA01_4side', 'bad_name']
+    assert views(names[1]) == ('back', 'front')
+    assert views('bad_name') is None
+    assert choose_pairs(names) == [names[1], names[2], names[3], names[4],
+                                   names[0]]
