@@ -26,6 +26,7 @@ import glob
 import os
 import os.path as osp
 import sys
+import tempfile
 
 import cv2
 import numpy as np
@@ -35,6 +36,8 @@ from mmrepose.apis import (CheckpointMismatchError, PoseInputError,
 from mmrepose.apis.target_pose import scale_keypoints
 from mmrepose.datasets.transforms import (ImageLoadError, load_rgb_image,
                                           skeleton_rgb)
+from mmrepose.models.pose_estimators.checkpoint import \
+    PoseEstimatorCheckpointError
 from mmrepose.registry import DIFFUSION_SCHEDULERS
 from mmrepose.visualization import tile_grid
 
@@ -88,8 +91,30 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
+def prepare_out_dir(path: str) -> None:
+    """Create the output folder and check it takes files, before any
+    sampling; exits with one line naming it otherwise."""
+    try:
+        os.makedirs(path, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=path, suffix='.png')
+        probe.close()
+    except OSError as exc:
+        sys.exit(f'error: cannot write to --out-dir {path}: '
+                 f'{exc.strerror or exc}')
+
+
+def write_image(path: str, rgb: np.ndarray) -> None:
+    """Write an RGB image; exits with one line naming the file when
+    nothing was written."""
+    if not cv2.imwrite(path, cv2.cvtColor(np.ascontiguousarray(rgb),
+                                          cv2.COLOR_RGB2BGR)) \
+            or not osp.isfile(path):
+        sys.exit(f'error: could not write {path}')
+
+
 def main() -> None:
     args = parse_args()
+    prepare_out_dir(args.out_dir)
     sampling = {k: v for k, v in dict(sampler=args.sampler,
                                       num_steps=args.steps,
                                       cfg_scale=args.cfg,
@@ -102,7 +127,8 @@ def main() -> None:
                             source_pose=args.source_pose, **sampling)
         gts = [load_rgb_image(path) for path in args.gt]
     except (FileNotFoundError, ImageLoadError, PoseInputError,
-            CheckpointMismatchError, ValueError, TypeError) as exc:
+            CheckpointMismatchError, PoseEstimatorCheckpointError,
+            ValueError, TypeError) as exc:
         sys.exit(f'error: {exc}')
 
     h, w = inferencer.image_size
@@ -125,12 +151,10 @@ def main() -> None:
     titles = ['source', 'target pose', 'result'] + (['ground truth']
                                                    if gts else [])
     grid = tile_grid(rows, column_titles=titles)
-    os.makedirs(args.out_dir, exist_ok=True)
     out = osp.join(args.out_dir, 'demo.png')
-    cv2.imwrite(out, cv2.cvtColor(grid, cv2.COLOR_RGB2BGR))
+    write_image(out, grid)
     for i, pred in enumerate(result['predictions']):
-        cv2.imwrite(osp.join(args.out_dir, f'demo_result_{i}.png'),
-                    cv2.cvtColor(np.ascontiguousarray(pred), cv2.COLOR_RGB2BGR))
+        write_image(osp.join(args.out_dir, f'demo_result_{i}.png'), pred)
     print(f'wrote {out} ({len(rows)} result(s) at {h}x{w}, '
           f'{inferencer.pose_encoding} poses)')
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import os.path as osp
+import pickle
 
 import torch
 from mmengine.config import Config
@@ -12,7 +13,8 @@ from mmrepose.utils import register_all_modules
 
 
 class CheckpointMismatchError(RuntimeError):
-    """The checkpoint's weights do not fit the config's model."""
+    """The checkpoint cannot be read, or its weights do not fit the config's
+    model."""
 
 
 def init_model(config: str | os.PathLike | Config,
@@ -40,8 +42,18 @@ def init_model(config: str | os.PathLike | Config,
         cfg = Config.fromfile(config_name)
     if not osp.isfile(weights):
         raise FileNotFoundError(f'checkpoint not found: {weights}')
+    if device.startswith('cuda') and not torch.cuda.is_available():
+        raise ValueError(f'device {device!r} asked for, but torch sees no '
+                         'CUDA GPU here; use --device cpu')
     model = MODELS.build(cfg.model)
-    state = torch.load(weights, map_location='cpu', weights_only=True)
+    try:
+        state = torch.load(weights, map_location='cpu', weights_only=True)
+    except (RuntimeError, EOFError, pickle.UnpicklingError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() \
+            else type(exc).__name__
+        raise CheckpointMismatchError(
+            f'cannot read checkpoint {weights} (truncated, corrupt, or '
+            f'holding objects other than weights): {first}') from None
     state = {k: v.float() if v.is_floating_point() else v
              for k, v in state.get('state_dict', state).items()}
     try:

@@ -50,3 +50,33 @@ def test_demo_errors_are_one_line(checkpoint, tmp_path, args, message):
                     '--out-dir', tmp_path)
     assert proc.returncode != 0 and 'Traceback' not in proc.stderr
     assert proc.stderr.startswith('error: ') and message in proc.stderr
+
+
+def test_demo_bad_files_and_places(checkpoint, tmp_path):
+    """An empty image, a truncated checkpoint, an output folder that
+    cannot be written, a device that is not there: one line each, and the
+    folder is checked before sampling."""
+    empty = tmp_path / 'empty.jpg'
+    empty.write_bytes(b'')
+    truncated = tmp_path / 'truncated.pth'
+    truncated.write_bytes(Path(checkpoint).read_bytes()[:1000])
+    blocked = tmp_path / 'blocked'
+    blocked.write_text('a file where the output folder should be')
+    cases = [
+        ([empty], checkpoint, tmp_path / 'out',
+         f'cannot decode image {empty}: the file is empty'),
+        ([], truncated, tmp_path / 'out',
+         f'cannot read checkpoint {truncated} (truncated'),
+        ([], checkpoint, blocked / 'sub', f'cannot write to --out-dir '
+         f'{blocked}/sub'),
+    ]
+    if not torch.cuda.is_available():
+        cases.append((['--device', 'cuda'], checkpoint, tmp_path / 'out',
+                      "device 'cuda' asked for, but torch sees no CUDA GPU"))
+    for args, weights, out_dir, message in cases:
+        proc = run_demo(*args, '--config', CONFIG, '--checkpoint', weights,
+                        '--out-dir', out_dir, '--steps', 1)
+        assert proc.returncode != 0 and 'Traceback' not in proc.stderr, \
+            proc.stderr
+        assert proc.stderr.startswith('error: ') and message in proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr

@@ -20,6 +20,8 @@ def load_rgb_image(path: str, backend_args: dict | None = None) -> np.ndarray:
         data = fileio.get(path, backend_args=backend_args)
     except (FileNotFoundError, OSError) as exc:
         raise ImageLoadError(f'cannot read image {path}: {exc}') from None
+    if not data:
+        raise ImageLoadError(f'cannot decode image {path}: the file is empty')
     img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
     if img is None or img.size == 0:
         raise ImageLoadError(f'cannot decode image {path} (not an image '
