@@ -45,6 +45,10 @@ def _as_openpose18(points, where: str) -> np.ndarray:
             NUM_OPENPOSE18, NUM_COCO17):
         raise PoseInputError(f'{where}: expected 18 (OpenPose) or 17 (COCO) '
                              f'[x, y] keypoints, got shape {kps.shape}')
+    if not np.isfinite(kps).all():
+        i = int(np.flatnonzero(~np.isfinite(kps).all(1))[0])
+        raise PoseInputError(f'{where}: keypoint {i} is not a finite number '
+                             f'pair ({kps[i].tolist()})')
     kps[np.any(kps == MISSING, axis=1)] = MISSING
     return coco17_to_openpose18(kps) if len(kps) == NUM_COCO17 else kps
 
@@ -59,21 +63,30 @@ def _from_json(path: str) -> tuple[np.ndarray, tuple[int, int]]:
             or 'image_size' not in data:
         raise PoseInputError(f'{path}: expected {{"keypoints": [[x, y], ...], '
                              '"image_size": [H, W]}')
-    return _as_openpose18(data['keypoints'], path), tuple(data['image_size'])
+    size = data['image_size']
+    if not (isinstance(size, (list, tuple)) and len(size) == 2 and all(
+            isinstance(v, int) and not isinstance(v, bool) and v > 0
+            for v in size)):
+        raise PoseInputError(f'{path}: image_size must be [H, W], two '
+                             f'positive integers, got {size!r}')
+    return _as_openpose18(data['keypoints'], path), tuple(size)
 
 
 def load_target_pose(spec: PoseSpec,
                      frame: tuple[int, int] = DEEPFASHION_FRAME
                      ) -> tuple[np.ndarray, tuple[int, int]]:
     """``(keypoints (18, 2), frame (H, W))`` from any supported form."""
+    where = 'target pose'
     if isinstance(spec, str):
+        where = spec
         if spec.lower().endswith('.json'):
             if not osp.isfile(spec):
                 raise PoseInputError(f'keypoint JSON not found: {spec}')
             kps, frame = _from_json(spec)
         elif ':' in spec and '[' in spec:
             try:
-                _, kps = parse_patn_annotation_row(spec)
+                name, kps = parse_patn_annotation_row(spec)
+                where = f'annotation row {name}'
             except AnnotationError as exc:
                 raise PoseInputError(f'annotation row: {exc.reason} '
                                      f'({exc.detail})') from None
@@ -83,22 +96,26 @@ def load_target_pose(spec: PoseSpec,
                                  '"name:[y...]:[x...]" or a list of [x, y]')
     else:
         kps = _as_openpose18(spec, 'target pose')
-    check_keypoints_in_frame(kps, frame)
+    check_keypoints_in_frame(kps, frame, where)
     return kps, (int(frame[0]), int(frame[1]))
 
 
-def check_keypoints_in_frame(kps: np.ndarray, frame: tuple[int, int]) -> None:
+def check_keypoints_in_frame(kps: np.ndarray, frame: tuple[int, int],
+                             where: str = 'target pose') -> None:
+    """Errors naming ``where`` (a file, row or argument) for a pose with
+    no keypoints or with keypoints outside the ``(H, W)`` frame."""
     h, w = frame
     present = np.all(kps != MISSING, axis=1)
     if not present.any():
-        raise PoseInputError('the target pose has no keypoints')
+        raise PoseInputError(f'{where}: the pose has no keypoints')
     outside = present & ((kps[:, 0] < 0) | (kps[:, 0] > w - 1)
                          | (kps[:, 1] < 0) | (kps[:, 1] > h - 1))
     if outside.any():
         i = int(np.flatnonzero(outside)[0])
         raise PoseInputError(
-            f'keypoint {i} ({OPENPOSE18_NAMES[i]}) at ({kps[i, 0]:g}, '
-            f'{kps[i, 1]:g}) lies outside the {h}x{w} frame of the pose')
+            f'{where}: keypoint {i} ({OPENPOSE18_NAMES[i]}) at '
+            f'({kps[i, 0]:g}, {kps[i, 1]:g}) lies outside the {h}x{w} frame '
+            'of the pose')
 
 
 def scale_keypoints(kps: np.ndarray, frame: tuple[int, int],

@@ -93,6 +93,20 @@ def test_bad_json_and_images(inferencer, tmp_path):
     bad.write_text('{"keypoints": [[1, 2]]}')
     with pytest.raises(PoseInputError, match='image_size'):
         inferencer(str(EXAMPLES / 'source.jpg'), str(bad), **SAMPLING)
+    good = json.loads((EXAMPLES / 'target_pose.json').read_text())
+    for field, value, message in [
+            ('image_size', 'big', r'image_size must be \[H, W\], two '
+             "positive integers, got 'big'"),
+            ('image_size', [256, 0], 'image_size must be'),
+            ('keypoints', [[float('nan'), 1]] + good['keypoints'][1:],
+             'keypoint 0 is not a finite number pair'),
+            ('keypoints', [[-1, -1]] * 18, 'pose.json: the pose has no '
+             'keypoints'),
+            ('keypoints', [[900, 5]] + good['keypoints'][1:],
+             r'pose.json: keypoint 0 \(nose\) at \(900, 5\) lies outside')]:
+        bad.write_text(json.dumps({**good, field: value}))
+        with pytest.raises(PoseInputError, match=message):
+            inferencer(str(EXAMPLES / 'source.jpg'), str(bad), **SAMPLING)
     broken = tmp_path / 'broken.jpg'
     broken.write_bytes(b'not an image')
     with pytest.raises(ImageLoadError, match='cannot decode image .*broken.jpg'):
