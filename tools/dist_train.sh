@@ -2,7 +2,8 @@
 # Distributed training with torchrun, one process per GPU.
 #   tools/dist_train.sh CONFIG GPUS [train.py args...]
 # Several nodes: run it on each with NNODES, NODE_RANK, MASTER_ADDR and PORT
-# set (defaults: 1, 0, 127.0.0.1, 29500). PYTHON picks the interpreter;
+# set (defaults: 1, 0, 127.0.0.1, 29500). PYTHON picks the interpreter
+# (default: the repository's .venv, else python);
 # DIST_TOOL the script under tools/ (train.py; dist_test.sh sets test.py).
 set -euo pipefail
 USAGE="usage: $0 CONFIG GPUS [train.py args...]"
@@ -11,6 +12,10 @@ CONFIG=$1
 GPUS=$2
 shift 2
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+# the repository's .venv (make install) unless PYTHON names another
+if [[ -z ${PYTHON:-} && -x $ROOT/.venv/bin/python ]]; then
+    PYTHON=$ROOT/.venv/bin/python
+fi
 
 PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}" \
 exec "${PYTHON:-python}" -m torch.distributed.run \

@@ -2,7 +2,8 @@
 # Training on a Slurm cluster: srun starts one task per GPU.
 #   tools/slurm_train.sh PARTITION JOB_NAME CONFIG WORK_DIR [train.py args...]
 # GPUS (default 8) tasks in all, GPUS_PER_NODE (8) per node, CPUS_PER_TASK
-# (5) cores each; SRUN_ARGS adds srun options; PYTHON picks the interpreter.
+# (5) cores each; SRUN_ARGS adds srun options; PYTHON picks the interpreter
+# (default: the repository's .venv, else python).
 set -euo pipefail
 USAGE="usage: $0 PARTITION JOB_NAME CONFIG WORK_DIR [train.py args...]"
 [ $# -ge 4 ] || { echo "$USAGE" >&2; exit 2; }
@@ -14,6 +15,10 @@ shift 4
 GPUS=${GPUS:-8}
 GPUS_PER_NODE=${GPUS_PER_NODE:-8}
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+# the repository's .venv (make install) unless PYTHON names another
+if [[ -z ${PYTHON:-} && -x $ROOT/.venv/bin/python ]]; then
+    PYTHON=$ROOT/.venv/bin/python
+fi
 
 # shellcheck disable=SC2086  # SRUN_ARGS holds several options
 PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}" \

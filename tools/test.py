@@ -4,7 +4,9 @@
         [--cfg-options k=v ...] [--launcher none|pytorch|slurm]
 
 Runs the config's test loop with the checkpoint's weights (the EMA weights
-when it was trained with ``EMAHook``). ``GeneratedImageSaverHook`` writes each
+when it was trained with ``EMAHook``), read with ``weights_only=True`` and
+loaded strictly: a checkpoint of another model, or one that cannot be read,
+is a one-line error naming both files. ``GeneratedImageSaverHook`` writes each
 generated image to ``{out-dir}/{pair_name}.png`` (default
 ``{work_dir}/generated``), then the config's ``test_evaluator`` scores them
 and the results JSON (``mmrepose.evaluation.write_results_json``) is written
@@ -20,7 +22,9 @@ import sys
 
 from mmengine.config import Config
 from mmengine.dist import is_main_process
+from mmengine.model import is_model_wrapper
 
+from mmrepose.apis import CheckpointMismatchError, load_weights
 from mmrepose.engine import (GeneratedImageSaverHook, add_runner_arguments,
                              build_runner, close_distributed, load_config)
 from mmrepose.evaluation import default_results_path, write_results_json
@@ -47,7 +51,7 @@ def build_config(args: argparse.Namespace) -> Config:
                           args.work_dir)
     except FileNotFoundError as err:
         sys.exit(f'error: {err}')
-    cfg.load_from = args.checkpoint
+    cfg.load_from = None  # loaded strictly by main()
     cfg.resume = False
     out_dir = args.out_dir or osp.join(cfg.work_dir, 'generated')
     cfg.custom_hooks = [*cfg.get('custom_hooks', []),
@@ -65,6 +69,12 @@ def main() -> None:
     args = parse_args()
     register_all_modules()
     runner = build_runner(build_config(args))
+    model = runner.model.module if is_model_wrapper(runner.model) \
+        else runner.model
+    try:
+        load_weights(model, args.checkpoint, args.config)
+    except CheckpointMismatchError as err:
+        sys.exit(f'error: {err}')
     metrics = runner.test()
     saver = next(hook for hook in runner.hooks
                  if isinstance(hook, GeneratedImageSaverHook))

@@ -46,6 +46,17 @@ def init_model(config: str | os.PathLike | Config,
         raise ValueError(f'device {device!r} asked for, but torch sees no '
                          'CUDA GPU here; use --device cpu')
     model = MODELS.build(cfg.model)
+    load_weights(model, weights, config_name, keep_missing)
+    return cfg, model.to(torch.device(device)).eval()
+
+
+def load_weights(model: torch.nn.Module, weights: str, config_name: str,
+                 keep_missing: tuple[str, ...] = ()) -> None:
+    """Load a checkpoint's ``state_dict`` (or a bare state dict) into
+    ``model`` strictly, reading it with ``weights_only=True``; an unreadable
+    file or weights that do not fit are a one-line
+    :class:`CheckpointMismatchError` naming both files (``keep_missing``: see
+    :func:`init_model`)."""
     try:
         state = torch.load(weights, map_location='cpu', weights_only=True)
     except (RuntimeError, EOFError, pickle.UnpicklingError) as exc:
@@ -68,4 +79,3 @@ def init_model(config: str | os.PathLike | Config,
         raise CheckpointMismatchError(
             f'checkpoint {weights} does not match config {config_name}: '
             f'{first}') from None
-    return cfg, model.to(torch.device(device)).eval()

@@ -40,10 +40,15 @@ def run_main(tool, monkeypatch, *args) -> None:
     tool.main()
 
 
-def exit_message(tool, monkeypatch, *args) -> str:
+def exit_message(tool, monkeypatch, *args, whole: bool = False) -> str:
+    """The message the tool exits with: from its config building, or with
+    ``whole`` from its whole ``main``."""
     monkeypatch.setattr(sys, 'argv', [tool.__file__, *map(str, args)])
     with pytest.raises(SystemExit) as exc:
-        tool.build_config(tool.parse_args())
+        if whole:
+            tool.main()
+        else:
+            tool.build_config(tool.parse_args())
     return str(exc.value)
 
 
@@ -100,6 +105,18 @@ def test_bad_arguments_get_one_line_errors(tmp_path, monkeypatch):
                            '--work-dir', work)
     assert message.startswith(f'error: {work / "last_checkpoint"} names '
                               f"checkpoint '{work / 'iter_8.pth'}'")
+    # weights of another model, and a truncated file: one line, exit 1
+    other = tmp_path / 'other.pth'
+    torch.save({'state_dict': {'not.a.toy.weight': torch.zeros(1)}}, other)
+    message = exit_message(test_tool, monkeypatch, write_config(tmp_path),
+                           other, whole=True)
+    assert message.startswith(f'error: checkpoint {other} does not match '
+                              'config ') and '\n' not in message
+    truncated = tmp_path / 'truncated.pth'
+    truncated.write_bytes(other.read_bytes()[:100])
+    assert exit_message(test_tool, monkeypatch, write_config(tmp_path),
+                        truncated, whole=True).startswith(
+        f'error: cannot read checkpoint {truncated} (truncated')
 
 
 def test_config_handling(tmp_path, monkeypatch):
@@ -118,5 +135,6 @@ def test_config_handling(tmp_path, monkeypatch):
     assert cfg.work_dir == str(tmp_path / 'unused')  # the config's own
 
     cfg = build(test_tool, config, config, '--work-dir', work)
-    assert cfg.load_from == str(config) and cfg.custom_hooks[-1] == dict(
+    # the weights are loaded strictly by main(), not by mmengine's load_from
+    assert cfg.load_from is None and cfg.custom_hooks[-1] == dict(
         type='GeneratedImageSaverHook', out_dir=str(work / 'generated'))
