@@ -1,17 +1,19 @@
-"""Train an mmpose bottom-up pose estimator and write its release checkpoint.
+"""Train an mmpose pose estimator and write its release checkpoint.
 
     python tools/train_pose_estimator.py CONFIG [--work-dir DIR] [--out PTH]
         [--resume [CKPT]] [--cfg-options k=v ...] [--launcher none|pytorch]
 
 CONFIG is an mmpose 1.x config (``default_scope = 'mmpose'``), e.g.
-``configs/pose_estimators/ae_hrnet_w16_synthfashion_128.py``. Training is
-mmpose's own: its dataset (``CocoDataset`` in bottom-up mode on
-SynthFashion's COCO keypoint json), its transforms and codec, its model's
+``configs/pose_estimators/ae_hrnet_w16_synthfashion_128.py`` (bottom-up)
+or ``simplebaseline_res18_synthfashion_128.py`` (top-down, the person box
+being the whole image). Training is mmpose's own: its dataset
+(``CocoDataset`` on SynthFashion's COCO keypoint json, in the config's
+``data_mode``), its transforms and codec, its model's
 ``loss()``, run by mmengine's ``Runner`` (training checkpoints in the work
 dir, written atomically; ``--resume`` continues from
 ``{work_dir}/last_checkpoint``). mmrepose adds what mmpose 1.3.2 lacks to
-train an associative-embedding model on this stack: the ``mmcv.ops``
-placeholders (mmcv-lite) and two transforms
+train on this stack: the ``mmcv.ops`` placeholders (mmcv-lite) and a few
+transforms
 (:mod:`mmrepose.models.pose_estimators.transforms`).
 
 When training ends, the final weights are written atomically to ``--out``
@@ -39,7 +41,7 @@ from mmengine.registry import DefaultScope
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     from mmrepose.engine import add_runner_arguments
     parser = argparse.ArgumentParser(
-        description='Train an mmpose bottom-up pose estimator.')
+        description='Train an mmpose pose estimator.')
     parser.add_argument('config', help='mmpose training config')
     parser.add_argument('--work-dir', help='logs and training checkpoints '
                         '(default: work_dirs/CONFIG_NAME)')
@@ -107,12 +109,14 @@ def release_checkpoint(model: torch.nn.Module, cfg: Config, config_path: str,
         model = model.module
     state = {k: v.detach().cpu().clone() for k, v in
              model.state_dict().items()}
+    head = cfg.model.head
+    # AE heads name the keypoint count num_keypoints, HeatmapHead out_channels
+    num_keypoints = head.get('num_keypoints', head.get('out_channels'))
     meta = dict(config=osp.basename(config_path), iter=int(iteration),
                 image_size=list(cfg.get('image_size') or []),
                 train_seconds=round(float(seconds), 1),
                 mmpose=mmpose.__version__, torch=str(torch.__version__),
-                keypoint_layout='coco17' if cfg.model.head.get(
-                    'num_keypoints') == 17 else None)
+                keypoint_layout='coco17' if num_keypoints == 17 else None)
     return {'state_dict': state, 'meta': meta}
 
 

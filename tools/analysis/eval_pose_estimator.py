@@ -1,8 +1,8 @@
 """Pose accuracy of a pose estimator on SynthFashion's ground truth.
 
     python tools/analysis/eval_pose_estimator.py CONFIG CHECKPOINT
-        [--data-root data/synthfashion] [--split test] [--scale S]
-        [--batch-size 16] [--out metrics.json]
+        [--data-root data/synthfashion] [--split test|val|train] [--scale S]
+        [--resize HxW] [--batch-size 16] [--out metrics.json]
 
 Runs :class:`mmrepose.models.pose_estimators.MMPoseEstimator` (per-channel
 heatmap argmax, one person per image) on every image of the split's COCO
@@ -19,7 +19,15 @@ averaged over keypoints (every visible keypoint of every image counts
 once). ``--scale`` is the resize factor ``MMPoseEstimator`` applies before
 the network; by default the config's ``image_size`` height over the
 split's image height (0.5 for the 128x88 model on 256x176 images), so the
-errors are in the split's own pixels. Prints a table and one JSON line.
+errors are in the split's own pixels.
+
+``--resize HxW`` first downscales the split's images to ``H x W`` with area
+interpolation (e.g. ``64x44``: the size of mmrepose's smallest generated
+images; the default ``--scale`` is then the config's height over ``H``, 2
+for the 128x88 models), runs the estimator on them and maps its keypoints
+back to the split's pixels (``x -> (x + 0.5) * W0 / W - 0.5``), so the
+errors and PCK stay in the split's frame and compare with the full-size
+numbers. Prints a table and one JSON line.
 """
 from __future__ import annotations
 
@@ -45,14 +53,31 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('config', help='mmpose config of the estimator')
     parser.add_argument('checkpoint', help='its checkpoint')
     parser.add_argument('--data-root', default='data/synthfashion')
-    parser.add_argument('--split', default='test', choices=('train', 'test'))
+    parser.add_argument('--split', default='test',
+                        choices=('train', 'val', 'test'))
     parser.add_argument('--scale', type=float, help='resize factor before '
                         "the network (default: the config's image_size "
                         'height / the images\' height)')
+    parser.add_argument('--resize', type=parse_size, metavar='HxW',
+                        help='area-downscale the images to HxW before the '
+                        "estimator; keypoints are scored in the split's "
+                        'own pixels')
     parser.add_argument('--batch-size', type=int, default=16)
     parser.add_argument('--pck-thr', type=float, default=0.1)
     parser.add_argument('--out', help='also write the metrics to this JSON')
     return parser.parse_args(argv)
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``'64x44'`` -> ``(64, 44)`` (height, width)."""
+    try:
+        h, w = (int(v) for v in text.lower().split('x'))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f'expected HxW, e.g. 64x44, got {text!r}') from None
+    if h < 1 or w < 1:
+        raise argparse.ArgumentTypeError(f'size must be positive: {text!r}')
+    return h, w
 
 
 def load_split(data_root: str, split: str
@@ -83,13 +108,18 @@ def load_split(data_root: str, split: str
     return paths, np.stack(keypoints), sizes.pop()
 
 
-def read_images(paths: list[str]) -> torch.Tensor:
-    """``(B, 3, H, W)`` RGB in [-1, 1]."""
+def read_images(paths: list[str],
+                size: tuple[int, int] | None = None) -> torch.Tensor:
+    """``(B, 3, H, W)`` RGB in [-1, 1], area-resized to ``size`` (H, W) if
+    given."""
     images = []
     for path in paths:
         img = cv2.imread(path, cv2.IMREAD_COLOR)
         if img is None:
             raise FileNotFoundError(f'cannot read image {path}')
+        if size is not None and img.shape[:2] != tuple(size):
+            img = cv2.resize(img, (size[1], size[0]),
+                             interpolation=cv2.INTER_AREA)
         images.append(torch.from_numpy(img[..., ::-1].copy()))
     return images_to_unit_range(torch.stack(images).permute(0, 3, 1, 2))
 
@@ -97,14 +127,19 @@ def read_images(paths: list[str]) -> torch.Tensor:
 def evaluate(config: str, checkpoint: str,
              data_root: str = 'data/synthfashion', split: str = 'test',
              scale: float | None = None, batch_size: int = 16,
-             pck_thr: float = 0.1) -> dict:
-    """The metrics dict (plus ``images``, ``keypoints``, ``scale``)."""
+             pck_thr: float = 0.1,
+             resize: tuple[int, int] | None = None) -> dict:
+    """The metrics dict (plus ``images``, ``keypoints``, ``scale``,
+    ``input_size``); ``resize`` (H, W) as ``--resize``."""
     from mmrepose.evaluation.metrics import PoseAccuracy
     from mmrepose.models.pose_estimators import MMPoseEstimator
-    paths, targets, (height, _) = load_split(data_root, split)
+    paths, targets, (height, width) = load_split(data_root, split)
+    in_h, in_w = resize if resize is not None else (height, width)
     if scale is None:
         image_size = Config.fromfile(config).get('image_size')
-        scale = image_size[0] / height if image_size else 1.0
+        scale = image_size[0] / in_h if image_size else 1.0
+    # the estimator's keypoints (in the fed images' pixels) -> split pixels
+    back = np.array([width / in_w, height / in_h])
     estimator = MMPoseEstimator(config, checkpoint, scale=scale)
     if estimator.keypoint_layout != 'coco17':
         raise ValueError('the estimator must output COCO-17 keypoints, got '
@@ -112,15 +147,17 @@ def evaluate(config: str, checkpoint: str,
     metric = PoseAccuracy(estimator, pck_thr=pck_thr)
     results = []
     for i in range(0, len(paths), batch_size):
-        preds = estimator.keypoints(read_images(paths[i:i + batch_size]))
-        for pred, target in zip(preds.cpu().numpy(),
-                                targets[i:i + batch_size]):
+        preds = estimator.keypoints(read_images(paths[i:i + batch_size],
+                                                resize)).cpu().numpy()
+        if resize is not None:
+            preds = (preds + 0.5) * back - 0.5
+        for pred, target in zip(preds, targets[i:i + batch_size]):
             results.append(dict(pred=pred.astype(np.float64), target=target,
                                 head_size=None))
     metrics = metric.compute_metrics(results)
     visible = int(np.all(targets >= 0, axis=-1).sum())
     return dict(metrics, images=len(paths), keypoints=visible,
-                scale=float(scale))
+                scale=float(scale), input_size=[in_h, in_w])
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -130,17 +167,19 @@ def main(argv: list[str] | None = None) -> dict:
         with torch.no_grad():
             result = evaluate(args.config, args.checkpoint, args.data_root,
                               args.split, args.scale, args.batch_size,
-                              args.pck_thr)
+                              args.pck_thr, args.resize)
     except (FileNotFoundError, ImportError, ValueError, RuntimeError) as err:
         sys.exit(f'error: {err}')
     result = dict(config=args.config, checkpoint=args.checkpoint,
                   data_root=args.data_root, split=args.split, **result,
                   seconds=round(time.perf_counter() - start, 1))
     pck = f'pck@{args.pck_thr:g}'
-    print(f'{"split":<8}{"images":>8}{"keypoints":>11}{pck:>10}'
+    size = 'x'.join(str(v) for v in result['input_size'])
+    print(f'{"split":<8}{"input":>9}{"images":>8}{"keypoints":>11}{pck:>10}'
           f'{"mean_error_px":>15}')
-    print(f'{args.split:<8}{result["images"]:>8}{result["keypoints"]:>11}'
-          f'{result[pck]:>10.4f}{result["mean_error_px"]:>15.2f}')
+    print(f'{args.split:<8}{size:>9}{result["images"]:>8}'
+          f'{result["keypoints"]:>11}{result[pck]:>10.4f}'
+          f'{result["mean_error_px"]:>15.2f}')
     print(json.dumps(result))
     if args.out:
         with open(args.out, 'w', encoding='utf-8') as f:

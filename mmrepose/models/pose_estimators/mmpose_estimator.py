@@ -1,4 +1,4 @@
-"""A frozen mmpose bottom-up pose estimator behind a small interface.
+"""A frozen mmpose pose estimator behind a small interface.
 
 mmrepose uses a pose estimator on generated images twice: to score pose
 accuracy (:class:`mmrepose.evaluation.metrics.PoseAccuracy`) and, as a
@@ -15,11 +15,16 @@ Both take RGB images ``(B, 3, H, W)`` in mmrepose's range [-1, 1]:
 
 **Model.** Any mmpose bottom-up estimator (``BottomupPoseEstimator``: HRNet
 with an associative-embedding head as mmpose's AE recipe, or HigherHRNet
-style with deconvolution layers in the head), built from an mmpose config in
-mmpose's registry scope, frozen (no parameter requires grad) and kept in
-eval mode, its weights loaded from a local checkpoint through mmrepose's
-``torch.load(weights_only=True)`` allow-list (:mod:`.checkpoint`); nothing is
-downloaded and nothing is unpickled beyond the allow-list.
+style with deconvolution layers in the head), or a top-down heatmap
+estimator (``TopdownPoseEstimator``, e.g. SimpleBaseline: ResNet and a
+deconvolution ``HeatmapHead``) trained with the person box set to the whole
+image padded on the right/bottom to ``size_divisor``
+(``mmrepose.SetFullImageBBox``), so that its input is the one built here.
+The model is built from an mmpose config in mmpose's registry scope, frozen
+(no parameter requires grad) and kept in eval mode, its weights loaded from
+a local checkpoint through mmrepose's ``torch.load(weights_only=True)``
+allow-list (:mod:`.checkpoint`); nothing is downloaded and nothing is
+unpickled beyond the allow-list.
 
 **Input.** Images go from [-1, 1] to 0..255, in the channel order the
 config's ``data_preprocessor`` gives the network (mmpose loads BGR and flips
@@ -39,7 +44,8 @@ the image area (the padding is dropped):
   :attr:`heatmap_stride` = ``s_h / scale`` image pixels per heatmap pixel;
 - features: the feature map the keypoint head reads (``extract_feat(x)[-1]``
   of mmpose's estimator: for HRNet the highest-resolution branch, stride 4,
-  ``C`` = the first channel count of stage 4, e.g. 32 for HRNet-W32),
+  ``C`` = the first channel count of stage 4, e.g. 32 for HRNet-W32; for a
+  ResNet the last stage, stride 32),
   ``ceil(H * scale / s_f) x ceil(W * scale / s_f)``; attributes
   :attr:`feature_stride` and :attr:`feature_channels`.
 
@@ -148,7 +154,7 @@ def _codec_sigma(codec: dict | None) -> float | None:
 
 @MODELS.register_module()
 class MMPoseEstimator(nn.Module):
-    """Frozen mmpose bottom-up estimator (see the module doc).
+    """Frozen mmpose bottom-up or top-down estimator (see the module doc).
 
     Args:
         config: An mmpose config file (its ``model`` and top-level ``codec``
@@ -169,7 +175,8 @@ class MMPoseEstimator(nn.Module):
             from the config's codec.
 
     Attributes:
-        model: The mmpose ``BottomupPoseEstimator``.
+        model: The mmpose ``BottomupPoseEstimator`` or
+            ``TopdownPoseEstimator``.
         num_keypoints (int): ``K``.
         keypoint_layout (str): See Args.
         heatmap_sigma (float): Target-heatmap sigma in heatmap pixels.

@@ -1,5 +1,6 @@
-"""Two data transforms for training an mmpose bottom-up (associative
-embedding) estimator with mmpose's own pipeline on this stack.
+"""Data transforms for training mmpose estimators with mmpose's own
+pipeline on this stack: a bottom-up (associative embedding) one and a
+top-down heatmap one whose person box is the whole image.
 
 They are registered in mmrepose's ``TRANSFORMS`` registry and used from an
 mmpose-scoped config with the scope prefix, e.g.
@@ -16,6 +17,12 @@ mmpose-scoped config with the scope prefix, e.g.
   a fixed factor) with area interpolation (as mmrepose's dataset pipelines
   downscale SynthFashion's 256x176 images for the CPU-sized models) and map
   the annotations with it, before mmpose's random affine augmentation.
+- :class:`SetFullImageBBox`: make every instance's box the whole image
+  (optionally extended on the right/bottom to a multiple of
+  ``size_divisor``), so that a top-down model is trained on exactly the
+  framing :class:`~mmrepose.models.pose_estimators.MMPoseEstimator` gives
+  it at inference: the whole image, padded with black on the right and
+  bottom.
 """
 from __future__ import annotations
 
@@ -114,3 +121,54 @@ class ResizeImageAndKeypoints(BaseTransform):
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(size={self.size}, scale_factor='
                 f"{self.scale_factor}, interpolation='{self.interpolation}')")
+
+
+@TRANSFORMS.register_module()
+class SetFullImageBBox(BaseTransform):
+    """Set each instance's ``bbox`` (``(N, 4)`` x1, y1, x2, y2) to the
+    whole image ``[0, 0, W', H']``, where ``W'``/``H'`` are the image's
+    width/height rounded up to a multiple of ``size_divisor`` (1: the image
+    itself).
+
+    Put it after ``RandomFlip`` (the box is then always anchored at the
+    top-left corner of the flipped image, so the padding stays on the right
+    and bottom) and before mmpose's ``GetBBoxCenterScale`` (padding 1.0).
+    mmpose's ``TopdownAffine`` maps the box centre ``(W'/2, H'/2)`` to the
+    centre of its ``input_size`` output; with ``input_size = (W', H')`` the
+    warp is the identity, image pixel ``(x, y)`` stays at ``(x, y)`` and the
+    columns/rows past the image are black: the input
+    :class:`~mmrepose.models.pose_estimators.MMPoseEstimator` builds by
+    padding on the right/bottom to ``size_divisor``. ``bbox_center`` and
+    ``bbox_scale`` left by earlier transforms are dropped so that
+    ``GetBBoxCenterScale`` recomputes them from the new box.
+
+    Args:
+        size_divisor: Round the box's width and height up to a multiple of
+            this (e.g. 32 as ``MMPoseEstimator``'s default).
+    """
+
+    def __init__(self, size_divisor: int = 1):
+        super().__init__()
+        if int(size_divisor) < 1:
+            raise ValueError(f'size_divisor must be >= 1, got {size_divisor}')
+        self.size_divisor = int(size_divisor)
+
+    def transform(self, results: dict) -> dict:
+        h, w = results['img'].shape[:2]
+        d = self.size_divisor
+        box_w, box_h = -(-w // d) * d, -(-h // d) * d
+        num = 1
+        for key in ('bbox', 'keypoints'):
+            if results.get(key) is not None:
+                num = len(results[key])
+                break
+        results['bbox'] = np.tile(
+            np.array([[0, 0, box_w, box_h]], np.float32), (num, 1))
+        if 'bbox_score' not in results:
+            results['bbox_score'] = np.ones(num, np.float32)
+        results.pop('bbox_center', None)
+        results.pop('bbox_scale', None)
+        return results
+
+    def __repr__(self) -> str:
+        return f'{type(self).__name__}(size_divisor={self.size_divisor})'
