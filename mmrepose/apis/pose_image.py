@@ -23,11 +23,15 @@ BLACK_SHARE = 0.6
 MIN_JOINTS = 2
 
 
+def is_mostly_black(image: np.ndarray) -> bool:
+    """True when at least ``BLACK_SHARE`` of the pixels are near black."""
+    return (image.max(axis=2) < 20).mean() >= BLACK_SHARE
+
+
 def looks_like_pose_image(image: np.ndarray) -> bool:
     """True when ``image`` (H, W, 3 RGB uint8) is mostly black and shows at
     least ``MIN_JOINTS`` palette-coloured joints."""
-    black = (image.max(axis=2) < 20).mean()
-    if black < BLACK_SHARE:
+    if not is_mostly_black(image):
         return False
     return int((keypoints_from_pose_image(image)[:, 0] != MISSING).sum()) \
         >= MIN_JOINTS

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import os.path as osp
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,8 @@ from mmrepose.structures import PoseTransferDataSample
 from mmrepose.structures.keypoint_layout import MISSING
 from mmrepose.visualization import pose_map_to_rgb, tile_grid
 from .init_model import init_model
-from .pose_image import keypoints_from_pose_image, looks_like_pose_image
+from .pose_image import (is_mostly_black, keypoints_from_pose_image,
+                         looks_like_pose_image)
 from .target_pose import (DEEPFASHION_FRAME, PoseInputError, PoseSpec,
                           load_target_pose, scale_keypoints)
 
@@ -151,6 +153,11 @@ class PoseTransferInferencer:
                 h, w = image.shape[:2]
                 kps = keypoints_from_pose_image(image)
                 return scale_keypoints(kps, (h, w), self.image_size)
+            if is_mostly_black(image):
+                raise PoseInputError(
+                    f'{spec}: a mostly black image without the joints of an '
+                    'OpenPose-style pose image; neither a pose image nor a '
+                    'photo of a person')
             return self.estimate_keypoints(self._source(image))
         kps, kps_frame = load_target_pose(spec, frame)
         kps = scale_keypoints(kps, kps_frame, self.image_size)
@@ -204,10 +211,16 @@ class PoseTransferInferencer:
             'source_img': [torch.from_numpy(src.transpose(2, 0, 1).copy())] * n,
             'target_pose': poses,
         }
+        # a given source pose is checked even where the model ignores it
+        src_kps = None if source_pose is None else \
+            self.keypoints(source_pose, frame)
         if self.model.pose_alignment is not None:
-            src_kps = self.estimate_keypoints(src) if source_pose is None \
-                else self.keypoints(source_pose, frame)
+            if src_kps is None:
+                src_kps = self.estimate_keypoints(src)
             inputs['source_pose'] = [self._pose_input(src_kps)] * n
+        elif src_kps is not None:
+            warnings.warn('source_pose is not used: this model has no '
+                          'Recurrent Pose Alignment (B1)')
         samples = [PoseTransferDataSample(target_keypoints=torch.from_numpy(
             k.astype(np.float32))) for k in targets]
         data = self.model.data_preprocessor(

@@ -2,6 +2,7 @@
 import json
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 import torch
@@ -113,6 +114,20 @@ def test_bad_json_and_images(inferencer, tmp_path):
         inferencer(str(broken), str(EXAMPLES / 'target_pose.json'))
     with pytest.raises(ValueError, match='uint8 RGB array'):
         inferencer(np.zeros((10, 10)), str(EXAMPLES / 'target_pose.json'))
+    black = tmp_path / 'black.png'
+    cv2.imwrite(str(black), np.zeros((256, 176, 3), np.uint8))
+    with pytest.raises(PoseInputError, match='black.png: a mostly black '
+                       'image without the joints'):
+        inferencer(str(EXAMPLES / 'source.jpg'), str(black), **SAMPLING)
+    # a malformed source pose is an error even for a model without RPA
+    with pytest.raises(PoseInputError, match=r'expected 18 \(OpenPose\)'):
+        inferencer(str(EXAMPLES / 'source.jpg'),
+                   str(EXAMPLES / 'target_pose.json'),
+                   source_pose=[[5, 5]] * 10, **SAMPLING)
+    with pytest.warns(UserWarning, match='source_pose is not used'):
+        inferencer(str(EXAMPLES / 'source.jpg'),
+                   str(EXAMPLES / 'target_pose.json'),
+                   source_pose=str(EXAMPLES / 'source_pose.json'), **SAMPLING)
 
 
 def test_config_checkpoint_mismatch_and_missing_files(tmp_path, random_weights):
