@@ -4,8 +4,9 @@
         [--cfg-options k=v ...] [--launcher none|pytorch|slurm]
 
 ``--resume`` without a checkpoint continues from the one
-``{work_dir}/last_checkpoint`` names, and starts afresh when there is none (so
-a preemptible job can always pass it); ``--amp`` trains with bfloat16
+``{work_dir}/last_checkpoint`` names (or, when that file is cut short or
+gone, from the newest readable ``iter_N.pth``, with a warning), and starts
+afresh when there is none (so a preemptible job can always pass it); ``--amp`` trains with bfloat16
 autocast (``AmpOptimWrapper(dtype='bfloat16')``). Multi-GPU:
 ``tools/dist_train.sh CONFIG GPUS``; Slurm: ``tools/slurm_train.sh``.
 """
@@ -18,8 +19,10 @@ import sys
 from mmengine.config import Config
 from mmengine.device import get_device
 
-from mmrepose.engine import (add_runner_arguments, build_runner,
-                             close_distributed, load_config)
+from mmrepose.engine import (CheckpointUnreadableError, add_runner_arguments,
+                             build_runner, close_distributed,
+                             is_readable_checkpoint, load_config,
+                             resume_checkpoint)
 from mmrepose.utils import register_all_modules
 
 #: ``--amp``: which optimizer wrapper becomes which.
@@ -45,20 +48,6 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def auto_resume_checkpoint(work_dir: str) -> str | None:
-    """The checkpoint ``{work_dir}/last_checkpoint`` names, None without a
-    pointer; exits naming the pointer when its checkpoint is missing."""
-    pointer = osp.join(work_dir, 'last_checkpoint')
-    if not osp.isfile(pointer):
-        return None
-    with open(pointer) as f:
-        checkpoint = f.read().strip()
-    if not osp.isfile(checkpoint):
-        sys.exit(f'error: {pointer} names checkpoint {checkpoint!r}, which '
-                 'does not exist; pass a checkpoint to --resume')
-    return checkpoint
-
-
 def enable_amp(cfg: Config) -> None:
     """Switch the (single) optimizer wrapper to bfloat16 AMP."""
     wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
@@ -80,12 +69,18 @@ def build_config(args: argparse.Namespace) -> Config:
     if args.amp:
         enable_amp(cfg)
     if args.resume == 'auto':
-        checkpoint = auto_resume_checkpoint(cfg.work_dir)
+        try:
+            checkpoint = resume_checkpoint(cfg.work_dir)
+        except CheckpointUnreadableError as err:
+            sys.exit(f'error: {err}')
         if checkpoint is not None:  # else a fresh start, config's load_from
             cfg.resume, cfg.load_from = True, checkpoint
     elif args.resume is not None:
         if not osp.isfile(args.resume):
             sys.exit(f'error: checkpoint file not found: {args.resume}')
+        if not is_readable_checkpoint(args.resume):
+            sys.exit(f'error: cannot read checkpoint {args.resume} '
+                     '(truncated or not a torch checkpoint)')
         cfg.resume, cfg.load_from = True, args.resume
     return cfg
 

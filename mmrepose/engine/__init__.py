@@ -8,12 +8,16 @@
   loss;
 - ``atomic_local_backend``: the ``'atomic_local'`` file backend, crash-safe
   checkpoint writes;
+- ``checkpoint_files``: which checkpoint to resume from (the newest
+  readable one);
 - ``checkpoint_safety``: the ``torch.load(weights_only=True)`` allow-list that
   lets mmengine resume under torch >= 2.6;
 - ``distributed``: torchrun on CPU-only machines, clean shutdown;
 - ``runner_setup``: config loading and runner building for the tools.
 """
 from .atomic_local_backend import AtomicLocalBackend, write_atomically
+from .checkpoint_files import (CheckpointUnreadableError,
+                               is_readable_checkpoint, resume_checkpoint)
 from .checkpoint_safety import allow_mmengine_checkpoint_globals
 from .distributed import close_distributed, prepare_cpu_distributed
 from .hooks import (GeneratedImageSaverHook, PoseTransferVisualizationHook,
@@ -26,7 +30,8 @@ from .samplers import ResumableSampler
 
 __all__ = [
     'AtomicLocalBackend', 'write_atomically',
-    'allow_mmengine_checkpoint_globals', 'prepare_cpu_distributed',
+    'allow_mmengine_checkpoint_globals', 'CheckpointUnreadableError',
+    'is_readable_checkpoint', 'resume_checkpoint', 'prepare_cpu_distributed',
     'close_distributed', 'add_runner_arguments', 'build_runner',
     'load_config',
     'GeneratedImageSaverHook', 'PoseTransferVisualizationHook',

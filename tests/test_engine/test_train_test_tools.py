@@ -138,3 +138,25 @@ def test_config_handling(tmp_path, monkeypatch):
     # the weights are loaded strictly by main(), not by mmengine's load_from
     assert cfg.load_from is None and cfg.custom_hooks[-1] == dict(
         type='GeneratedImageSaverHook', out_dir=str(work / 'generated'))
+
+
+def test_resume_falls_back_from_a_truncated_checkpoint(tmp_path, monkeypatch):
+    config, work = write_config(tmp_path), tmp_path / 'work'
+    work.mkdir()
+    for it in (2, 4, 6):
+        torch.save({'meta': {'iter': it}}, work / f'iter_{it}.pth')
+    (work / 'iter_6.pth').write_bytes((work / 'iter_6.pth').read_bytes()[:50])
+    (work / 'last_checkpoint').write_text(str(work / 'iter_6.pth'))
+    monkeypatch.setattr(sys, 'argv', [train_tool.__file__, str(config),
+                                      '--resume', '--work-dir', str(work)])
+    cfg = train_tool.build_config(train_tool.parse_args())
+    assert cfg.resume and cfg.load_from == str(work / 'iter_4.pth')
+    # a truncated file given by name is an error, not a traceback
+    assert exit_message(train_tool, monkeypatch, config, '--resume',
+                        str(work / 'iter_6.pth')) == \
+        f"error: cannot read checkpoint {work / 'iter_6.pth'} (truncated " \
+        'or not a torch checkpoint)'
+    for it in (2, 4):
+        (work / f'iter_{it}.pth').write_bytes(b'')
+    assert 'and no other iter_*.pth' in exit_message(
+        train_tool, monkeypatch, config, '--resume', '--work-dir', work)
