@@ -49,7 +49,8 @@ def _rgb(tensor) -> np.ndarray:
 def write_grid(spec: AblationSpec, variants: list[str], path: str,
                zoom: int = 3) -> str | None:
     """Write the grid of ``variants`` to ``path``; None when the
-    ``select_seed`` test images of a variant are missing."""
+    ``select_seed`` test images of a variant are missing or no test pair
+    shows a wanted view change."""
     seed = spec.evaluation['select_seed']
     runs = spec.runs([seed], variants)
     folders = [osp.join(r.work_dir, 'eval', 'test_images') for r in runs]
@@ -58,10 +59,13 @@ def write_grid(spec: AblationSpec, variants: list[str], path: str,
     dataset_cfg = spec.run_config(runs[0]).test_dataloader.dataset.copy()
     dataset_cfg.update(split='test', test_mode=True)
     dataset = DATASETS.build(dataset_cfg)
-    index = {item['pair_name']: i for i, item in
-             enumerate(dataset.data_list)}
+    dataset.full_init()
+    index = {dataset.get_data_info(i)['pair_name']: i
+             for i in range(len(dataset))}
     rows = []
     pairs = choose_pairs(list(index))
+    if not pairs:
+        return None
     for pair in pairs:
         item = dataset[index[pair]]
         panels = [_rgb(item['inputs']['source_img'])]

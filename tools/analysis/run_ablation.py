@@ -42,13 +42,13 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
+    register_all_modules()
     try:
         spec = AblationSpec(args.spec, args.work_root)
         runs = spec.runs(args.seeds, args.variants)
         if 'train' in args.stages:
             train_runs(runs, spec, jobs=args.jobs)
         if {'select', 'test'} & set(args.stages):
-            register_all_modules()
             evaluator = Evaluator(spec, args.device)
             if 'select' in args.stages:
                 select_settings(spec, evaluator, args.variants)
