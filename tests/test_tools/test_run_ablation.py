@@ -57,11 +57,14 @@ comparisons = [('full', 'b1'), ('b2', 'b1'), ('full', 'full_eta0')]
     return path
 
 
-def run_tool(spec: Path, *args: str, **kwargs) -> subprocess.Popen:
+def run_tool(spec: Path, *args: str) -> subprocess.Popen:
+    """The tool in a new session (so a kill reaches its trainers), one
+    thread per process (two runs train at once on 2 cores)."""
     return subprocess.Popen([sys.executable, str(TOOL), str(spec), *args],
                             cwd=REPO, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True, **kwargs)
+                            start_new_session=True,
+                            env={**os.environ, 'OMP_NUM_THREADS': '1'})
 
 
 def test_spec_errors(tmp_path):
@@ -96,7 +99,7 @@ def test_ablation_end_to_end_and_resume(synthfashion_64, tmp_path):
     proc.wait()
     assert not (work_root / 'b1/seed0/iter_4.pth').exists()
 
-    out, _ = run_tool(spec).communicate(timeout=900)
+    out, _ = run_tool(spec, '--jobs', '2').communicate(timeout=900)
     assert '[train] b1/seed0: resuming' in out, out
     log = (work_root / 'b1/seed0/train.log').read_text()
     assert 'resuming at iteration 2' in log
