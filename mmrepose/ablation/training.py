@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from mmrepose.engine.checkpoint_files import resume_checkpoint
 from .spec import AblationSpec, Run
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -70,7 +71,7 @@ def train_runs(runs: list[Run], spec: AblationSpec, jobs: int = 1,
             os.makedirs(run.work_dir, exist_ok=True)
             log_path = osp.join(run.work_dir, 'train.log')
             log_file = open(log_path, 'a')
-            resumed = osp.isfile(osp.join(run.work_dir, 'last_checkpoint'))
+            resumed = resume_checkpoint(run.work_dir) is not None
             log(f'[train] {run.name}: {"resuming" if resumed else "starting"}'
                 f' (log {log_path})')
             proc = subprocess.Popen(train_command(run, spec), cwd=REPO,

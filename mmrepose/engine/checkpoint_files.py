@@ -5,7 +5,9 @@ at its end, so a file cut short (a copy or a disk that filled up) fails to
 open as a zip at once, without reading the tensors. :func:`resume_checkpoint`
 takes the checkpoint ``last_checkpoint`` names and, when that one is
 unreadable, falls back to the newest readable ``iter_N.pth`` of the work dir
-with a warning naming both.
+with a warning naming both. Without ``last_checkpoint`` (a job killed after
+writing its first checkpoint but before the pointer) it takes the newest
+readable ``iter_N.pth``.
 """
 from __future__ import annotations
 
@@ -38,16 +40,17 @@ def _iteration(path: str) -> int:
 
 def resume_checkpoint(work_dir: str) -> str | None:
     """The checkpoint to resume from in ``work_dir`` (see module doc); None
-    when ``last_checkpoint`` does not exist (a fresh start)."""
+    when there is none (a fresh start)."""
     pointer = osp.join(work_dir, 'last_checkpoint')
+    candidates = sorted(glob.glob(osp.join(work_dir, 'iter_*.pth')),
+                        key=_iteration, reverse=True)
     if not osp.isfile(pointer):
-        return None
+        return next((p for p in candidates if is_readable_checkpoint(p)),
+                    None)
     with open(pointer) as f:
         named = f.read().strip()
     if is_readable_checkpoint(named):
         return named
-    candidates = sorted(glob.glob(osp.join(work_dir, 'iter_*.pth')),
-                        key=_iteration, reverse=True)
     for path in candidates:
         if osp.abspath(path) != osp.abspath(named) and \
                 is_readable_checkpoint(path):

@@ -156,6 +156,13 @@ def test_resume_falls_back_from_a_truncated_checkpoint(tmp_path, monkeypatch):
                         str(work / 'iter_6.pth')) == \
         f"error: cannot read checkpoint {work / 'iter_6.pth'} (truncated " \
         'or not a torch checkpoint)'
+    # killed before the pointer was written: the newest readable file
+    (work / 'last_checkpoint').unlink()
+    monkeypatch.setattr(sys, 'argv', [train_tool.__file__, str(config),
+                                      '--resume', '--work-dir', str(work)])
+    cfg = train_tool.build_config(train_tool.parse_args())
+    assert cfg.resume and cfg.load_from == str(work / 'iter_4.pth')
+    (work / 'last_checkpoint').write_text(str(work / 'iter_6.pth'))
     for it in (2, 4):
         (work / f'iter_{it}.pth').write_bytes(b'')
     assert 'and no other iter_*.pth' in exit_message(
