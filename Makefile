@@ -1,18 +1,24 @@
 # mmrepose — the two commands of the README, and their set-up.
 #   make demo      the pose-transfer demo (see README)
 #   make test      install if needed, then run the test suite
+#   make test-parity  the metric presets against the reference codebases' numbers
 #   make install   create/update .venv (idempotent; seconds when up to date)
 
 VENV   ?= .venv
 PYTHON := $(VENV)/bin/python
 
-.PHONY: install test demo preview clean-venv
+.PHONY: install test test-parity demo preview clean-venv
 
 install:
 	@bash tools/setup_venv.sh
 
 test: install
 	$(PYTHON) -m pytest -q
+
+# Each evaluation preset against its reference code's committed numbers
+# (docs/evaluation.md; about a minute per case on one core).
+test-parity: install
+	$(PYTHON) -m pytest -q -m parity tests/test_evaluation/test_reference_parity.py
 
 # The pose-transfer demo on the bundled example with the embedded model.
 demo: install

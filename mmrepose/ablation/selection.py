@@ -3,10 +3,13 @@
 
 The choice is written to ``{work_root}/selection.json``: per variant the
 chosen ``cfg_scale`` and ``guidance_scale`` (None without PIF) and the val
-sweep it was made from, so the report can show it.
+sweep it was made from, so the report can show it. Several processes may
+select different variants at once: each choice is merged into the file
+under a lock and written atomically.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import os.path as osp
@@ -28,6 +31,19 @@ def load_selection(spec: AblationSpec) -> dict[str, Any]:
         return {}
     with open(path) as f:
         return json.load(f)
+
+
+def _record(spec: AblationSpec, name: str, chosen: dict[str, Any]) -> None:
+    """Merge one variant's choice into ``selection.json`` (locked, atomic)."""
+    os.makedirs(spec.work_root, exist_ok=True)
+    path = selection_path(spec)
+    with open(path + '.lock', 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        selection = load_selection(spec)
+        selection[name] = chosen
+        with open(path + '.tmp', 'w') as f:
+            json.dump(selection, f, indent=1)
+        os.replace(path + '.tmp', path)
 
 
 def _tag(settings: dict[str, Any]) -> str:
@@ -81,14 +97,11 @@ def select_settings(spec: AblationSpec, evaluator: Evaluator,
             continue
         if name in selection:
             continue
-        selection[name] = select_variant(evaluator, run)
-        chosen = selection[name]
+        chosen = selection[name] = select_variant(evaluator, run)
         log(f"[select] {name}: cfg_scale {chosen['cfg_scale']}, "
             f"guidance_scale {chosen['guidance_scale']} (val, {run.name})")
-        os.makedirs(spec.work_root, exist_ok=True)
-        with open(selection_path(spec), 'w') as f:
-            json.dump(selection, f, indent=1)
-    return selection
+        _record(spec, name, chosen)
+    return load_selection(spec)
 
 
 def test_runs(runs: list[Run], spec: AblationSpec, evaluator: Evaluator,

@@ -56,39 +56,52 @@ def _log_tail(path: str, lines: int = 15) -> str:
         return ''.join(f.readlines()[-lines:])
 
 
+def _start(run: Run, spec: AblationSpec, log: Callable[[str], None]
+           ) -> tuple[Run, subprocess.Popen, float, Any]:
+    os.makedirs(run.work_dir, exist_ok=True)
+    log_path = osp.join(run.work_dir, 'train.log')
+    log_file = open(log_path, 'a')
+    resumed = resume_checkpoint(run.work_dir) is not None
+    log(f'[train] {run.name}: {"resuming" if resumed else "starting"}'
+        f' (log {log_path})')
+    proc = subprocess.Popen(train_command(run, spec), cwd=REPO,
+                            stdout=log_file, stderr=subprocess.STDOUT)
+    return run, proc, time.time(), log_file
+
+
 def train_runs(runs: list[Run], spec: AblationSpec, jobs: int = 1,
                log: Callable[[str], None] = print) -> None:
     """Train every run that is not done, ``jobs`` at a time; raises
-    :class:`TrainingFailed` naming the run and its log's last lines."""
+    :class:`TrainingFailed` naming the run and its log's last lines. When
+    this function is left early (a failed run, an interrupt, or SIGTERM
+    turned into ``SystemExit`` by the tool), the other training processes
+    are stopped: their last checkpoints resume them."""
     pending = [r for r in runs if r.trained_here and not is_trained(r)]
     for run in runs:
         if run.trained_here and is_trained(run):
             log(f'[train] {run.name}: done ({run.checkpoint})')
     running: list[tuple[Run, subprocess.Popen, float, Any]] = []
-    while pending or running:
-        while pending and len(running) < jobs:
-            run = pending.pop(0)
-            os.makedirs(run.work_dir, exist_ok=True)
-            log_path = osp.join(run.work_dir, 'train.log')
-            log_file = open(log_path, 'a')
-            resumed = resume_checkpoint(run.work_dir) is not None
-            log(f'[train] {run.name}: {"resuming" if resumed else "starting"}'
-                f' (log {log_path})')
-            proc = subprocess.Popen(train_command(run, spec), cwd=REPO,
-                                    stdout=log_file, stderr=subprocess.STDOUT)
-            running.append((run, proc, time.time(), log_file))
-        time.sleep(1)
-        for entry in list(running):
-            run, proc, start, log_file = entry
-            if proc.poll() is None:
-                continue
-            running.remove(entry)
+    try:
+        while pending or running:
+            while pending and len(running) < jobs:
+                running.append(_start(pending.pop(0), spec, log))
+            time.sleep(1)
+            for entry in list(running):
+                run, proc, start, log_file = entry
+                if proc.poll() is None:
+                    continue
+                running.remove(entry)
+                log_file.close()
+                log_path = osp.join(run.work_dir, 'train.log')
+                if proc.returncode != 0 or not is_trained(run):
+                    raise TrainingFailed(
+                        f'training {run.name} failed (exit '
+                        f'{proc.returncode}); last lines of {log_path}:\n'
+                        f'{_log_tail(log_path)}')
+                log(f'[train] {run.name}: done in '
+                    f'{time.time() - start:.0f} s')
+    finally:
+        for _, proc, _, log_file in running:
+            proc.terminate()
+            proc.wait()
             log_file.close()
-            log_path = osp.join(run.work_dir, 'train.log')
-            if proc.returncode != 0 or not is_trained(run):
-                for _, other, _, _ in running:
-                    other.terminate()
-                raise TrainingFailed(
-                    f'training {run.name} failed (exit {proc.returncode}); '
-                    f'last lines of {log_path}:\n{_log_tail(log_path)}')
-            log(f'[train] {run.name}: done in {time.time() - start:.0f} s')

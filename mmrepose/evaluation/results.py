@@ -3,7 +3,8 @@
 One file per evaluation, by default ``metrics_{protocol}.json`` in the
 folder of the generated images, with the protocol (name and settings), the
 resolution, the number of images, the checkpoint and config when given, the
-metric values and free-form notes (random weights, resizing). Used by
+metric values, free-form notes (random weights, resizing, warnings) and
+any extra fields. Used by
 ``tools/evaluate_folder.py`` and ``tools/test.py``.
 """
 from __future__ import annotations
@@ -26,11 +27,13 @@ def write_results_json(path: str, metrics: dict[str, float], protocol: str,
                        resolution: tuple[int, int] | None, num_images: int,
                        checkpoint: str | None = None,
                        config: str | None = None,
-                       notes: list[str] | None = None) -> str:
+                       notes: list[str] | None = None,
+                       extra: dict | None = None) -> str:
     """Write the results record to ``path`` (folders created); returns it.
 
     Non-finite values (PSNR of identical images) are written as strings
-    (``"inf"``), so the file stays valid JSON.
+    (``"inf"``), so the file stays valid JSON. ``extra`` adds fields (the
+    real set, a baseline, overridden settings).
     """
     preset = PROTOCOLS.get(protocol)
     record = dict(
@@ -43,7 +46,8 @@ def write_results_json(path: str, metrics: dict[str, float], protocol: str,
                  for k, v in ((k, float(v)) for k, v in metrics.items())},
         notes=list(notes or []),
         mmrepose_version=__version__,
-        created=datetime.datetime.now().isoformat(timespec='seconds'))
+        created=datetime.datetime.now().isoformat(timespec='seconds'),
+        **(extra or {}))
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
     with open(path, 'w', encoding='utf-8') as f:
         json.dump(record, f, indent=1)

@@ -1,5 +1,4 @@
 """demo/pose_transfer_demo.py end to end (random weights) and its errors."""
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +9,7 @@ import torch
 from mmengine.config import Config
 
 from mmrepose.registry import MODELS
+from script_loading import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / 'configs/repose/synthfashion_64_b1.py'
@@ -53,14 +53,6 @@ def test_demo_errors_are_one_line(checkpoint, tmp_path, args, message):
     assert proc.stderr.startswith('error: ') and message in proc.stderr
 
 
-def load_demo():
-    spec = importlib.util.spec_from_file_location(
-        'pose_transfer_demo', ROOT / 'demo/pose_transfer_demo.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_demo_bad_files_and_places(checkpoint, tmp_path, monkeypatch):
     """An empty image, a truncated checkpoint, an output folder that
     cannot be written, a device that is not there: one line each, and the
@@ -82,7 +74,7 @@ def test_demo_bad_files_and_places(checkpoint, tmp_path, monkeypatch):
     if not torch.cuda.is_available():
         cases.append((['--device', 'cuda'], checkpoint, tmp_path / 'out',
                       "device 'cuda' asked for, but torch sees no CUDA GPU"))
-    demo = load_demo()
+    demo = load_script('demo/pose_transfer_demo.py')
     for args, weights, out_dir, message in cases:  # in-process: fast
         monkeypatch.setattr(sys, 'argv', ['demo', *map(str, [
             *args, '--config', CONFIG, '--checkpoint', weights,

@@ -1,7 +1,6 @@
 """Tests of the SynthFashion generator (mmrepose.datasets.synthesis)."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -16,6 +15,7 @@ from mmrepose.datasets.synthesis import (PART_LABELS, generate_synthfashion,
 from mmrepose.datasets.synthesis.appearance import ARMS, HANDS, TOP
 from mmrepose.datasets.synthesis.skeleton import Camera, sample_pose
 from mmrepose.structures.keypoint_layout import COCO17_FROM_OPENPOSE18
+from script_loading import load_script
 
 SIZE = (128, 88)
 ROW = re.compile(r'^([^:]+):(\[[-0-9, ]*\]):(\[[-0-9, ]*\])$')
@@ -275,15 +275,8 @@ def test_backgrounds_and_bad_arguments(tmp_path):
         generate_synthfashion(str(tmp_path), size=SIZE, background='beach')
 
 
-def _load_tool():
-    spec = importlib.util.spec_from_file_location('make_synthfashion', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_cli(tmp_path, capsys):
-    tool = _load_tool()
+    tool = load_script('tools/dataset_converters/make_synthfashion.py')
     with pytest.raises(SystemExit) as exc:
         tool.parse_args(['--out', str(tmp_path), '--size', '256by176'])
     assert exc.value.code == 2

@@ -1,7 +1,6 @@
 """tools/train.py and tools/test.py, run in-process on the toy config."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 import uuid
@@ -11,20 +10,13 @@ import pytest
 import torch
 from engine_toy import HERE, toy_config
 from mmengine.config import Config
+from script_loading import load_script
 
 ROOT = HERE.parents[1]
 
 
-def load_tool(name: str):
-    spec = importlib.util.spec_from_file_location(
-        f'mmrepose_tools_{name}', ROOT / 'tools' / f'{name}.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-train_tool = load_tool('train')
-test_tool = load_tool('test')
+train_tool = load_script('tools/train.py')
+test_tool = load_script('tools/test.py')
 
 
 def write_config(tmp_path: Path, **updates) -> Path:

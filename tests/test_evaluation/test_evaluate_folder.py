@@ -1,6 +1,6 @@
 """tools/evaluate_folder.py on SynthFashion: the test set scored against
-itself and against a shifted copy, with random weights."""
-import importlib.util
+itself and against a shifted copy, with random weights; the prediction
+count warning, the sanity baselines, and the README's copy-source row."""
 import json
 import shutil
 from pathlib import Path
@@ -11,17 +11,10 @@ import pytest
 
 from mmrepose.datasets import BasePoseTransferDataset, read_patn_pairs
 from mmrepose.datasets.synthesis import generate_synthfashion
+from script_loading import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 NUM_PAIRS = 4
-
-
-def load_tool():
-    spec = importlib.util.spec_from_file_location(
-        'evaluate_folder', ROOT / 'tools' / 'evaluate_folder.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope='module')
@@ -46,33 +39,35 @@ def folders(tmp_path_factory):
     return root
 
 
-def run(tool, folders, pred, *extra):
+def run(tool, folders, pred, *extra, protocol='pidm'):
     tool.main(['--gt', str(folders / 'sf' / 'test'), '--pred',
                str(folders / pred), '--pairs', str(folders / 'pairs.csv'),
-               '--protocol', 'pidm', '--cache-dir', str(folders / 'cache'),
+               '--protocol', protocol, '--cache-dir', str(folders / 'cache'),
+               '--real-set', 'test', '--fid-method', 'exact',
                '--device', 'cpu', *map(str, extra)])
 
 
-def values(stdout):
+def values(stdout, protocol='pidm'):
     rows = [line.rsplit(None, 1) for line in stdout.splitlines()
-            if line.startswith('pidm/')]
+            if line.startswith(f'{protocol}/')]
     return {key.strip(): float(value) for key, value in rows}
 
 
 def test_self_and_shifted(folders, capsys):
-    tool = load_tool()
+    tool = load_script('tools/evaluate_folder.py')
     annotations = folders / 'sf' / 'fasion-resize-annotation-test.csv'
     run(tool, folders, 'self', '--random-weights', '--annotations',
-        annotations)
-    out = capsys.readouterr().out
-    assert any(line.startswith('protocol: pidm (PIDM utils/metrics.py)')
+        annotations, '--metrics', 'lpips,ssim,psnr,masked_l1')
+    captured = capsys.readouterr()
+    out = captured.out
+    assert any(line.startswith('protocol: pidm (PIDM utils/metrics.py')
                for line in out.splitlines())
     assert 'random weights - not comparable' in out
+    assert 'warning' not in captured.err  # one image per pair
     same = values(out)
-    fid = 'pidm/fid [random weights - not comparable]'
     lpips = 'pidm/lpips [random weights - not comparable]'
-    assert abs(same[fid]) < 1e-6
     assert same['pidm/ssim_256_sigma1.2'] == 1.0
+    assert same['pidm/ssim_win51'] == 1.0
     assert same[lpips] == 0.0 and same['pidm/masked_l1'] == 0.0
     assert same['pidm/mask_ssim_256_sigma1.2'] == 1.0
     record = json.loads((folders / 'self' / 'metrics_pidm.json').read_text())
@@ -83,16 +78,63 @@ def test_self_and_shifted(folders, capsys):
 
     run(tool, folders, 'shifted', '--random-weights', '--out',
         folders / 'shifted.json')
-    shifted = values(capsys.readouterr().out)
-    assert shifted[fid] > 1e-3
+    out = capsys.readouterr().out
+    shifted = values(out)
+    assert 'note: FID real set: the test set' in out
+    assert shifted['pidm/fid [random weights - not comparable]'] > 1e-3
     assert shifted['pidm/ssim_256_sigma1.2'] < 0.9
     assert shifted[lpips] > 0.01 and shifted['pidm/psnr'] < 30
-    assert (folders / 'shifted.json').is_file()
+    record = json.loads((folders / 'shifted.json').read_text())
+    assert record['real_set'] == 'test' and record['fid_method'] == 'exact'
+
+
+def test_prediction_count_warning(folders, tmp_path, capsys):
+    pred = tmp_path / 'pred'
+    shutil.copytree(folders / 'self', pred)
+    shutil.copy(next(pred.glob('*.jpg')), pred / 'not_a_pair.png')
+    run(load_script('tools/evaluate_folder.py'), folders, pred, '--random-weights', '--metrics', 'ssim')
+    captured = capsys.readouterr()
+    assert f'holds {NUM_PAIRS + 1} images but the pairs file has ' \
+        f'{NUM_PAIRS} pairs (1 images are not predictions' in captured.err
+    record = json.loads((pred / 'metrics_pidm.json').read_text())
+    assert any(n.startswith('warning: ') for n in record['notes'])
+
+
+def test_baselines(folders, tmp_path, capsys):
+    """copy-source scores each pair's source image as its prediction (the
+    same as a folder of those copies); ground-truth gives FID only."""
+    copies = tmp_path / 'copies'
+    copies.mkdir()
+    for _, src, tgt in read_patn_pairs(str(folders / 'pairs.csv')):
+        name = BasePoseTransferDataset.pair_name(src, tgt)
+        shutil.copy(folders / 'sf' / 'test' / src, copies / f'{name}.jpg')
+    tool = load_script('tools/evaluate_folder.py')
+    common = ['--random-weights', '--metrics', 'lpips,ssim,psnr']
+    run(tool, folders, copies, *common, protocol='standard')
+    from_folder = values(capsys.readouterr().out, 'standard')
+    tool.main(['--gt', str(folders / 'sf' / 'test'), '--baseline',
+               'copy-source', '--pairs', str(folders / 'pairs.csv'),
+               '--protocol', 'standard', '--device', 'cpu', *common,
+               '--out', str(tmp_path / 'copy.json')])
+    out = capsys.readouterr().out
+    assert values(out, 'standard') == from_folder
+    assert from_folder['standard/ssim_win51'] < 0.9
+    assert 'note: baseline: the source image of each pair' in out
+
+    tool.main(['--gt', str(folders / 'sf' / 'test'), '--baseline',
+               'ground-truth', '--pairs', str(folders / 'pairs.csv'),
+               '--protocol', 'standard', '--device', 'cpu',
+               '--random-weights', '--real-set', 'test', '--fid-method',
+               'exact', '--out', str(tmp_path / 'gt.json')])
+    record = json.loads((tmp_path / 'gt.json').read_text())
+    assert list(record['metrics']) == [
+        'standard/fid [random weights - not comparable]']
+    assert record['baseline'] == 'ground-truth'
 
 
 def test_missing_weights_and_files_are_one_line_errors(folders, tmp_path,
                                                        monkeypatch):
-    tool = load_tool()
+    tool = load_script('tools/evaluate_folder.py')
     monkeypatch.setenv('TORCH_HOME', str(tmp_path))
     with pytest.raises(SystemExit) as info:
         run(tool, folders, 'self')
@@ -100,6 +142,12 @@ def test_missing_weights_and_files_are_one_line_errors(folders, tmp_path,
     assert message.startswith('error: ') and '\n' not in message
     assert 'inception_v3_google-0cc3c7bd.pth' in message
     assert str(tmp_path / 'hub' / 'checkpoints') in message
+
+    with pytest.raises(SystemExit) as info:  # FID without a real set
+        tool.main(['--gt', str(folders / 'sf' / 'test'), '--pred',
+                   str(folders / 'self'), '--pairs',
+                   str(folders / 'pairs.csv'), '--protocol', 'gfla'])
+    assert str(info.value.code).startswith('error: FID needs --real-set')
 
     missing = next((folders / 'self').glob('*.jpg'))
     moved = tmp_path / missing.name
@@ -112,3 +160,30 @@ def test_missing_weights_and_files_are_one_line_errors(folders, tmp_path,
     message = str(info.value.code)
     assert message.startswith('error: generated image not found')
     assert missing.stem in message
+
+
+README_COPY_SOURCE = dict(ssim=0.396, psnr=14.00, masked_l1=0.222)
+SYNTHFASHION = ROOT / 'data' / 'synthfashion'
+
+
+@pytest.mark.skipif(not (SYNTHFASHION / 'fasion-resize-pairs-test.csv')
+                    .is_file(), reason='data/synthfashion not generated '
+                    '(README: make_synthfashion.py --train-ids 150 '
+                    '--test-ids 20 --val-ids 20 --poses-per-id 6 --seed 0)')
+def test_copy_source_baseline_gives_the_readme_row(tmp_path, capsys):
+    """README, "Test scores": the copy-source row (600 SynthFashion test
+    pairs at 64x44, resized as the test pipeline does)."""
+    load_script('tools/evaluate_folder.py').main([
+        '--gt', str(SYNTHFASHION / 'test'), '--pairs',
+        str(SYNTHFASHION / 'fasion-resize-pairs-test.csv'), '--baseline',
+        'copy-source', '--protocol', 'standard', '--size', '64x44',
+        '--resize', 'cv2-area', '--metrics', 'ssim_256,psnr,masked_l1',
+        '--annotations',
+        str(SYNTHFASHION / 'fasion-resize-annotation-test.csv'),
+        '--out', str(tmp_path / 'copy_source.json')])
+    got = values(capsys.readouterr().out, 'standard')
+    assert round(got['standard/ssim_256_sigma1.5'], 3) == \
+        README_COPY_SOURCE['ssim']
+    assert round(got['standard/psnr'], 2) == README_COPY_SOURCE['psnr']
+    assert round(got['standard/masked_l1'], 3) == \
+        README_COPY_SOURCE['masked_l1']

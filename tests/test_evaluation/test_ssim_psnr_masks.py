@@ -1,12 +1,14 @@
-"""SSIM (both variants) against scikit-image, PSNR, and the keypoint-mask
-metrics on a hand-made example."""
+"""SSIM (both variants) against scikit-image on float32 unit images (as the
+reference scripts call it), PSNR, resizing to the evaluation size, and the
+keypoint-mask metrics on a hand-made example."""
 import numpy as np
 import pytest
 import torch
 from skimage.metrics import structural_similarity
 
 from mmrepose.evaluation.functional import keypoint_person_mask
-from mmrepose.evaluation.metrics import PSNR, SSIM, MaskedL1
+from mmrepose.evaluation.metrics import (PSNR, SSIM, ImageTooSmallError,
+                                         MaskedL1)
 
 
 def random_pair(rng, shape=(64, 56)):
@@ -24,6 +26,10 @@ def sample(gt, pred, keypoints=None):
     return out
 
 
+def unit(img):
+    return img.astype(np.float32) / 255.0
+
+
 def score(metric, samples):
     metric.process(None, samples)
     return metric.compute_metrics(metric.results)
@@ -34,9 +40,10 @@ def test_ssim_256_matches_skimage(sigma):
     rng = np.random.default_rng(0)
     pairs = [random_pair(rng) for _ in range(3)]
     reference = np.mean([structural_similarity(
-        gt, pred, gaussian_weights=True, sigma=sigma,
-        use_sample_covariance=False, channel_axis=2,
-        data_range=int(pred.max()) - int(pred.min())) for gt, pred in pairs])
+        unit(gt) * 255.0, unit(pred) * 255.0, gaussian_weights=True,
+        sigma=sigma, use_sample_covariance=False, channel_axis=2,
+        data_range=(unit(pred) * 255.0).max() - (unit(pred) * 255.0).min())
+        for gt, pred in pairs])
     result = score(SSIM(variant='ssim_256', sigma=sigma, protocol='pidm'),
                    [sample(*p) for p in pairs])
     assert result == {f'ssim_256_sigma{sigma:g}': pytest.approx(reference,
@@ -47,10 +54,18 @@ def test_ssim_win51_matches_skimage():
     rng = np.random.default_rng(1)
     pairs = [random_pair(rng) for _ in range(2)]
     reference = np.mean([structural_similarity(
-        gt / 255.0, pred / 255.0, win_size=51, data_range=1, channel_axis=2)
+        unit(gt), unit(pred), win_size=51, data_range=1, channel_axis=2)
         for gt, pred in pairs])
     result = score(SSIM(variant='ssim'), [sample(*p) for p in pairs])
     assert result['ssim_win51'] == pytest.approx(reference, abs=1e-12)
+
+
+def test_win51_needs_images_of_its_window():
+    gt, pred = random_pair(np.random.default_rng(4), shape=(64, 44))
+    with pytest.raises(ImageTooSmallError, match='51x51 window'):
+        SSIM(variant='ssim').process(None, [sample(gt, pred)])
+    assert 0 < score(SSIM(variant='ssim_256'),
+                     [sample(gt, pred)])['ssim_256_sigma1.5'] < 1
 
 
 def test_float_images_are_read_as_minus_one_to_one():
@@ -116,16 +131,38 @@ def test_masked_metrics_by_hand():
     rng = np.random.default_rng(3)
     gt, pred = random_pair(rng, shape)
     m = inside[..., None]
+    gt_m, pred_m = unit(gt) * m * 255.0, unit(pred) * m * 255.0
     reference = structural_similarity(
-        gt * m, pred * m, gaussian_weights=True, sigma=1.5,
+        gt_m, pred_m, gaussian_weights=True, sigma=1.5,
         use_sample_covariance=False, channel_axis=2,
-        data_range=int((pred * m).max()) - int((pred * m).min()))
+        data_range=pred_m.max() - pred_m.min())
     result = score(SSIM(masked=True), [sample(gt, pred, kps)])
     assert result['mask_ssim_256_sigma1.5'] == pytest.approx(reference)
 
 
-def test_size_mismatch_is_a_clear_error():
+def test_other_sizes_follow_the_preset():
+    """gfla scores only images of the ground truth's size, pidm's SSIM the
+    images as stored; the others resize the generated image their way."""
     gt = np.zeros((8, 8, 3), np.uint8)
-    pred = np.zeros((8, 6, 3), np.uint8)
+    pred = np.full((8, 6, 3), 200, np.uint8)
+    with pytest.raises(ValueError, match='does not resize it'):
+        SSIM(protocol='gfla').process(None, [sample(gt, pred)])
     with pytest.raises(ValueError, match='differ in size'):
-        SSIM().process(None, [sample(gt, pred)])
+        SSIM(protocol='pidm').process(None, [sample(gt, pred)])
+    with pytest.raises(ValueError, match='differ in size'):
+        PSNR(protocol='pidm').process(None, [sample(gt, pred)])
+    resized = np.full((8, 8, 3), 200, np.uint8)  # a flat image stays flat
+    assert score(PSNR(protocol='standard'), [sample(gt, pred)]) == \
+        score(PSNR(), [sample(gt, resized)])
+
+
+def test_evaluation_size_scales_the_person_mask():
+    """At another evaluation size the keypoints are scaled with the image:
+    a 2x larger image and keypoints give the 2x mask's L1."""
+    kps = single_keypoint(10, 12)
+    gt = np.zeros((24, 20, 3), np.uint8)
+    pred = np.full_like(gt, 51)
+    big = MaskedL1(size=(48, 40), real_resize='cv2-area',
+                   pred_resize='cv2-area')
+    assert score(big, [sample(gt, pred, kps)])['masked_l1'] == \
+        pytest.approx(0.2, abs=1e-6)

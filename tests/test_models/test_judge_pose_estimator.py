@@ -10,6 +10,7 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 
 from mmrepose.models.pose_estimators import MMPoseEstimator, SetFullImageBBox
+from script_loading import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = (ROOT / 'configs/pose_estimators/'
@@ -166,18 +167,13 @@ def test_eval_tool_val_split_and_resize(judge, tmp_path, monkeypatch):
     downscaled, fed at the config's scale (128 / 64 = 2) and the keypoints
     scored in the split's own pixels (a prediction equal to the ground
     truth in the downscaled frame scores PCK 1, error 0)."""
-    import importlib.util
-
     from mmrepose.datasets.synthesis import generate_synthfashion
     data = tmp_path / 'synthfashion'
     generate_synthfashion(str(data), size=(128, 88), train_ids=1, test_ids=1,
                           val_ids=1, poses_per_id=3, seed=3, progress=False)
     ckpt = tmp_path / 'judge.pth'
     torch.save({'state_dict': judge.model.state_dict()}, ckpt)
-    spec = importlib.util.spec_from_file_location(
-        'eval_pose_estimator', ROOT / 'tools/analysis/eval_pose_estimator.py')
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_script('tools/analysis/eval_pose_estimator.py')
     args = [str(CONFIG), str(ckpt), '--data-root', str(data), '--split',
             'val', '--resize', '64x44']
     result = tool.main(args)

@@ -1,6 +1,5 @@
 """MMPoseEstimator (the mmpose adapter), its safe checkpoint loading, and
 the pose-estimator training and evaluation tools end to end."""
-import importlib.util
 import os
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from mmrepose.models.pose_estimators import (MMPoseEstimator,
                                              PoseEstimatorCheckpointError,
                                              ResizeImageAndKeypoints)
 from mmrepose.structures import coco17_to_openpose18, openpose18_to_coco17
+from script_loading import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG_128 = ROOT / 'configs/pose_estimators/ae_hrnet_w16_synthfashion_128.py'
@@ -316,13 +316,6 @@ def test_missing_files_and_mmpose_give_clear_errors(tmp_path, monkeypatch):
 
 
 # ------------------------------------------------------------ tools, e2e
-def _load_tool(path: Path):
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_train_and_evaluate_tools_end_to_end(tmp_path):
     data = tmp_path / 'synthfashion'
     generate_synthfashion(str(data), size=(64, 44), train_ids=2, test_ids=1,
@@ -350,7 +343,7 @@ def test_train_and_evaluate_tools_end_to_end(tmp_path):
         assert torch.equal(runner_ckpt.model.state_dict()[key], value)
     assert est.keypoints(torch.zeros(1, 3, 64, 44)).shape == (1, 17, 2)
 
-    tool = _load_tool(ROOT / 'tools/analysis/eval_pose_estimator.py')
+    tool = load_script('tools/analysis/eval_pose_estimator.py')
     result = tool.main([str(CONFIG_128), str(out), '--data-root', str(data),
                         '--out', str(tmp_path / 'metrics.json')])
     assert result['images'] == 3 and result['scale'] == 2.0

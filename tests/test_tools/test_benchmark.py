@@ -1,6 +1,5 @@
 """tools/analysis/benchmark.py: a CPU smoke run on the tiny B1 config (with
 --compare), the counted NFE, and its clear errors. No timing assertions."""
-import importlib.util
 import json
 import os
 import subprocess
@@ -9,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from script_loading import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOL = ROOT / 'tools/analysis/benchmark.py'
@@ -21,13 +21,6 @@ def run_tool(*args: str, timeout: int = 240) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(TOOL), *args],
                           capture_output=True, text=True, cwd=ROOT, env=env,
                           timeout=timeout)
-
-
-def load_tool():
-    spec = importlib.util.spec_from_file_location('benchmark_tool', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope='module')
@@ -130,7 +123,7 @@ def test_missing_config_and_vae():
 
 
 def test_parse_samplers():
-    tool = load_tool()
+    tool = load_script('tools/analysis/benchmark.py')
     assert tool.parse_samplers('ddim:100,dpmsolver++:20,unipc') == [
         ('ddim', 100), ('dpmsolver++', 20), ('unipc', None)]
     args = tool.parse_args([TINY, '--sampler', 'ddim:100,dpmsolver++',

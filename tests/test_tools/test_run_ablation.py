@@ -142,3 +142,31 @@ def test_grid_pairs_cover_the_view_changes():
     assert views('bad_name') is None
     assert choose_pairs(names) == [names[1], names[2], names[3], names[4],
                                    names[0]]
+
+
+def test_interrupted_training_stops_its_processes(tmp_path, monkeypatch):
+    """Leaving train_runs early (here an interrupt while it waits) stops
+    the training processes it started instead of orphaning them."""
+    from mmrepose.ablation import training
+    from mmrepose.ablation.spec import Run, Variant
+
+    started: list[subprocess.Popen] = []
+    real_popen = subprocess.Popen
+
+    def popen(*args, **kwargs):
+        started.append(real_popen(*args, **kwargs))
+        return started[-1]
+
+    def interrupt(_seconds):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(training, 'train_command', lambda run, spec: [
+        sys.executable, '-c', 'import time; time.sleep(120)'])
+    monkeypatch.setattr(training.subprocess, 'Popen', popen)
+    monkeypatch.setattr(training.time, 'sleep', interrupt)
+    runs = [Run(Variant(f'v{i}', 'unused.py'), 0, str(tmp_path), 10)
+            for i in range(2)]
+    with pytest.raises(KeyboardInterrupt):
+        training.train_runs(runs, spec=None, jobs=2, log=lambda _: None)
+    assert len(started) == 2
+    assert all(proc.poll() is not None for proc in started)

@@ -13,6 +13,7 @@ trains that many runs at once (one GPU holds them all). See docs/ablation.md.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 from mmrepose.ablation import (AblationSpec, AblationSpecError, Evaluator,
@@ -42,6 +43,8 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
+    # `kill` stops the training processes too (train_runs' cleanup)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit('stopped (SIGTERM)'))
     register_all_modules()
     try:
         spec = AblationSpec(args.spec, args.work_root)

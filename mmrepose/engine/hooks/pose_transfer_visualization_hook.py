@@ -7,7 +7,9 @@ backend gets it (``LocalVisBackend`` writes
 ``{work_dir}/{timestamp}/vis_data/vis_image/{name}_{step}.png``,
 ``TensorboardVisBackend`` an image summary). The name is
 ``{val|test}_batch{batch_idx}`` and the step the training iteration, so the
-same pairs can be followed through training.
+same pairs can be followed through training (0 when no training loop was
+built: reading ``runner.iter`` would build one, and with it the training
+dataloader, which a data root holding only a test split cannot give).
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 from mmengine.hooks import Hook
+from mmengine.runner import BaseLoop
 
 from mmrepose.models.data_preprocessors import unit_range_to_images
 from mmrepose.registry import HOOKS
@@ -99,4 +102,11 @@ class PoseTransferVisualizationHook(Hook):
             return
         grid = pose_transfer_grid(data_batch['inputs'], outputs, self.max_rows)
         runner.visualizer.add_image(f'{mode}_batch{batch_idx}', grid,
-                                    step=runner.iter)
+                                    step=training_iteration(runner))
+
+
+def training_iteration(runner) -> int:
+    """``runner.iter`` if the runner has built its training loop, else 0
+    (without building it; see module doc)."""
+    loop = getattr(runner, '_train_loop', None)
+    return loop.iter if isinstance(loop, BaseLoop) else 0

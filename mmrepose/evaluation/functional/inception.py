@@ -1,61 +1,53 @@
-"""pytorch-fid's Inception-v3 feature extractor, built from local weights.
+"""Inception-v3 pool3 features for FID, built from local weights.
 
-``use_fid_inception=False`` is torchvision's ImageNet network, the FID of the
-pose-transfer papers (GFLA README, PIDM ``utils/metrics.py``, CFLD
-``FidRealDeepFashion``); ``True`` is the TF-FID network. Images go in as
-[0, 1] RGB and pytorch-fid resizes them bilinearly to 299x299 and scales
-them to [-1, 1]; the features are the 2048-d pool3 activations.
+The network is pytorch-fid's ``InceptionV3`` (pool3 block, 2048-d):
+``use_fid_inception=False`` is torchvision's ImageNet network (the FID of the
+pose-transfer papers), ``True`` the TF-FID network (standard FID). The
+weights come from local files only (:mod:`.weights`) or are seeded random
+(:mod:`.random_weights`; not comparable to anything).
 
-Random weights (``random_weights=True``, seeded) exist for machines without
-the weights files and for tests; their FID is not comparable to anything.
+Its input preparation is done here, because the codebases differ in it.
+Unit images (``pixel / 255``) are resized bilinearly to 299x299
+(``align_corners=False``), then scaled by one of :data:`INCEPTION_INPUTS`:
+
+- ``'signed'``: ``2 x - 1``, pytorch-fid's scaling (what both networks were
+  trained on);
+- ``'imagenet-std'``: ``x * (std / 0.5) + (mean - 0.5) / 0.5`` with the
+  ImageNet mean and std, per channel: the ``inception.py`` that PIDM, GFLA
+  and PCDMs share (L126-128) and CFLD ``models/metrics.py`` (L91-93). That
+  is torchvision's ``transform_input``, meant for ImageNet-normalised
+  inputs, applied to [0, 1] pixels: the features (and the FID, ~3.5x
+  smaller) differ from pytorch-fid's on the same images.
 """
 from __future__ import annotations
 
 import numpy as np
 import torch
-import torchvision
+import torch.nn.functional as F
 from pytorch_fid.inception import InceptionV3
 
-from .images import images_to_tensor, same_shape_runs
+from .images import same_shape_runs, unit_batch
+from .random_weights import random_inception_state_dict
 from .weights import (TF_FID_INCEPTION, TORCHVISION_INCEPTION, WeightsFile,
                       resolve_weights, serve_as_hub_checkpoint)
 
 FEATURE_DIM = 2048
+INCEPTION_INPUTS = ('signed', 'imagenet-std')
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
 
 
 def inception_weights_file(use_fid_inception: bool) -> WeightsFile:
     return TF_FID_INCEPTION if use_fid_inception else TORCHVISION_INCEPTION
 
 
-def random_inception_state_dict(use_fid_inception: bool, seed: int = 0
-                                ) -> dict[str, torch.Tensor]:
-    """A seeded random state dict in the key layout pytorch-fid loads.
-
-    torchvision's file is a full ``inception_v3`` (1000 classes, with the
-    auxiliary classifier); pytorch-fid's TF-FID file has 1008 classes and no
-    auxiliary classifier (its patched blocks keep torchvision's parameter
-    names).
-    """
-    layout = dict(num_classes=1008, aux_logits=False) if use_fid_inception \
-        else dict(num_classes=1000, aux_logits=True)
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        net = torchvision.models.inception_v3(weights=None, init_weights=False,
-                                              **layout)
-        # He initialisation keeps the activations near unit scale through
-        # the 90-odd layers (the default shrinks them to ~1e-8)
-        for module in net.modules():
-            if isinstance(module, torch.nn.Conv2d):
-                torch.nn.init.kaiming_normal_(module.weight,
-                                              nonlinearity='relu')
-    return net.state_dict()
-
-
 def build_fid_inception(use_fid_inception: bool = False,
                         weights: str | None = None,
                         random_weights: bool = False,
                         device: str | torch.device = 'cpu') -> InceptionV3:
-    """pytorch-fid's ``InceptionV3`` (pool3 block), eval mode, no download.
+    """pytorch-fid's ``InceptionV3`` (pool3 block), eval mode, no download,
+    without its own resizing and scaling (:func:`inception_features` does
+    them).
 
     Args:
         use_fid_inception: TF-FID weights instead of torchvision's.
@@ -74,16 +66,33 @@ def build_fid_inception(use_fid_inception: bool = False,
                                            '(--inception-weights)'))
     with serve_as_hub_checkpoint(file, **source):
         model = InceptionV3([InceptionV3.BLOCK_INDEX_BY_DIM[FEATURE_DIM]],
+                            resize_input=False, normalize_input=False,
                             use_fid_inception=use_fid_inception)
     return model.eval().to(device)
 
 
+def scale_inception_input(x: torch.Tensor, scaling: str) -> torch.Tensor:
+    """Scale a ``(B, 3, H, W)`` unit batch as :data:`INCEPTION_INPUTS` says."""
+    if scaling == 'signed':
+        return 2 * x - 1
+    if scaling == 'imagenet-std':
+        x = x.clone()
+        for c, (mean, std) in enumerate(zip(IMAGENET_MEAN, IMAGENET_STD)):
+            x[:, c] = x[:, c] * (std / 0.5) + (mean - 0.5) / 0.5
+        return x
+    raise ValueError(f'unknown Inception input scaling {scaling!r}; '
+                     f'expected one of {INCEPTION_INPUTS}')
+
+
 @torch.no_grad()
 def inception_features(model: InceptionV3, images: list[np.ndarray],
+                       scaling: str = 'signed',
                        device: str | torch.device = 'cpu') -> np.ndarray:
-    """``(N, 2048)`` float32 pool3 features of uint8 ``(H, W, 3)`` images."""
+    """``(N, 2048)`` pool3 features (float64) of unit images (module doc)."""
     feats = []
     for run in same_shape_runs(images):
-        batch = images_to_tensor(run, 'unit').to(device)
-        feats.append(model(batch)[0].flatten(1).cpu().numpy())
+        x = F.interpolate(unit_batch(run).to(device), size=(299, 299),
+                          mode='bilinear', align_corners=False)
+        out = model(scale_inception_input(x, scaling))[0]
+        feats.append(out.flatten(1).cpu().numpy().astype(np.float64))
     return np.concatenate(feats)

@@ -6,10 +6,13 @@ torchvision's ImageNet weights; the trunk's weights are then loaded here
 from the local ``alexnet-owt-7be5be79.pth`` (see :mod:`.weights`). The
 learned linear layers ship with the ``lpips`` package and are loaded by it.
 Inputs are in [-1, 1] (GFLA ``script/metrics.py``, PIDM
-``utils/metrics.py``; PCDMs' [0, 1] inputs are a bug not to copy).
+``utils/metrics.py``, CFLD ``normalize=True``); PCDMs feeds [0, 1] images
+unnormalised, a bug only its preset reproduces (:mod:`..metrics.lpips`).
 
-``random_backbone=True`` keeps a seeded random trunk: for tests and machines
-without the AlexNet file; such a score is not comparable to anything.
+``random_backbone=True`` loads a seeded random AlexNet instead
+(:func:`.random_weights.random_alexnet_state_dict`, the same random file the
+parity tests give the reference code): for tests and machines without the
+AlexNet file; such a score is not comparable to anything.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ import warnings
 import lpips
 import torch
 
+from .random_weights import random_alexnet_state_dict
 from .weights import TORCHVISION_ALEXNET, load_state_dict, resolve_weights
 
 #: torchvision ``alexnet.features`` index -> lpips trunk slice (1-based),
@@ -48,20 +52,21 @@ def build_lpips(weights: str | None = None, random_backbone: bool = False,
     Args:
         weights: Path of ``alexnet-owt-7be5be79.pth``; None looks in the
             torch hub cache.
-        random_backbone: Keep the trunk random (seeded with ``seed``).
-        seed: Seed of the random initialisation (both modes initialise the
-            trunk before loading; only ``random_backbone`` keeps it).
+        random_backbone: Load a seeded random AlexNet (``seed``) instead.
+        seed: Seed of the random AlexNet.
         device: Where the network runs.
     """
-    path = None if random_backbone else resolve_weights(
-        TORCHVISION_ALEXNET, weights,
-        'the alexnet_weights option (--alexnet-weights)')
+    if random_backbone:
+        state = random_alexnet_state_dict(seed)
+    else:
+        state = load_state_dict(resolve_weights(
+            TORCHVISION_ALEXNET, weights,
+            'the alexnet_weights option (--alexnet-weights)'))
+    # lpips initialises its layers randomly before loading: keep the
+    # caller's random state
     with torch.random.fork_rng(devices=[]), warnings.catch_warnings():
-        torch.manual_seed(seed)
         # torchvision warns that `pretrained` is deprecated: lpips' own call
         warnings.simplefilter('ignore', UserWarning)
         model = lpips.LPIPS(net='alex', pnet_rand=True, verbose=False)
-    if path is not None:
-        model.net.load_state_dict(
-            alexnet_trunk_state_dict(load_state_dict(path)), strict=True)
+    model.net.load_state_dict(alexnet_trunk_state_dict(state), strict=True)
     return model.eval().to(device)

@@ -2,14 +2,17 @@
 
 The pose-transfer protocol's real set is the **whole training set**
 (DeepFashion: 48,674 images; GFLA README, PIDM ``utils/metrics.py``, CFLD
-``FidRealDeepFashion``), given as a folder of images (read in sorted name
-order, not recursively, as GFLA lists its folder) or as a dataset config,
-whose pairs' source and target images are used.
+``FidRealDeepFashion``), given as a folder of images (listed, not
+recursively, the way the preset's reference lists it:
+:mod:`.listing`) or as a dataset config, whose pairs' source and target
+images are used (sorted).
 
 Its statistics are computed once and cached in an ``.npz`` (pytorch-fid's
-keys ``mu`` and ``sigma``, plus ``key``) whose name holds the protocol, the
-resolution and the weights, and a hash of all that and of the sorted file
-list: adding, removing or renaming an image gives another cache file.
+keys ``mu`` and ``sigma``, plus ``key``) whose name holds the settings that
+change them (weights, input scaling, resolution and resize method) and a
+hash of those and of the names of the images used: adding, removing or
+renaming an image, or a listing that drops other images, gives another
+cache file.
 """
 from __future__ import annotations
 
@@ -22,13 +25,15 @@ from collections.abc import Callable
 import numpy as np
 
 from mmrepose.registry import DATASETS
+from . import listing as folder_listing
 
-IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp')
 DEFAULT_CACHE_DIR = osp.join('~', '.cache', 'mmrepose', 'fid_stats')
 
 
-def real_set_files(real_set: str | dict) -> list[str]:
-    """Sorted image paths of a folder, or of a dataset config's pairs."""
+def real_set_files(real_set: str | dict, listing: str = 'sorted'
+                   ) -> list[str]:
+    """Image paths of a folder in ``listing`` order, or the sorted images
+    of a dataset config's pairs."""
     if isinstance(real_set, dict):
         dataset = DATASETS.build(real_set)
         paths = {info[key] for info in dataset.data_list
@@ -36,18 +41,17 @@ def real_set_files(real_set: str | dict) -> list[str]:
         return sorted(paths)
     if not osp.isdir(real_set):
         raise FileNotFoundError(f'FID real-set folder not found: {real_set}')
-    files = sorted(name for name in os.listdir(real_set)
-                   if name.lower().endswith(IMAGE_EXTENSIONS))
+    files = folder_listing.list_folder(real_set, listing)
     if not files:
-        raise FileNotFoundError(f'no images ({", ".join(IMAGE_EXTENSIONS)}) '
-                                f'in the FID real-set folder {real_set}')
+        raise FileNotFoundError(f'no images (listing {listing}) in the FID '
+                                f'real-set folder {real_set}')
     return [osp.join(real_set, name) for name in files]
 
 
 def cache_path(cache_dir: str, key_fields: dict, files: list[str]) -> str:
     """The cache file of a real set: readable key fields, then a hash of
-    them and of the sorted file list (names relative to their common
-    folder, so moving the whole set keeps the cache)."""
+    them and of the sorted names of the images used (relative to their
+    common folder, so moving the whole set keeps the cache)."""
     root = osp.commonpath(files) if len(files) > 1 else osp.dirname(files[0])
     names = sorted(osp.relpath(f, root) for f in files)
     digest = hashlib.sha1(json.dumps([key_fields, names],

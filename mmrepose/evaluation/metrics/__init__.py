@@ -6,10 +6,11 @@ from .masked_l1 import MaskedL1
 from .part_colour_error import PartColourError
 from .pose_accuracy import PoseAccuracy
 from .psnr import PSNR
-from .ssim import SSIM, ssim_score
+from .ssim import SSIM, ImageTooSmallError, ssim_score
 
 __all__ = [
     'PoseTransferMetric', 'PerImageMetric', 'FID', 'SSIM', 'LPIPS', 'PSNR',
     'MaskedL1', 'PartColourError', 'PoseAccuracy', 'ssim_score',
+    'ImageTooSmallError',
     'CUSTOM_PROTOCOL', 'NOT_COMPARABLE'
 ]

@@ -1,19 +1,25 @@
-"""FID as the pose-transfer papers compute it.
+"""FID of the generated images against a real set, the way each preset's
+reference code computes it.
 
-pytorch-fid's ``InceptionV3`` pool3 features (2048-d) of [0, 1] images,
-bilinearly resized to 299 (GFLA ``script/metrics.py``, PIDM
-``utils/metrics.py``, CFLD ``FidRealDeepFashion``):
+Every choice defaults to the metric's named preset
+(:mod:`..protocols`, ``docs/evaluation.md``):
 
-- weights: torchvision's ImageNet Inception (``use_fid_inception=False``,
-  the papers' protocol, default) or TF-FID (``True``), from local files
-  only (:mod:`..functional.weights`);
-- real set: the **whole training set** for DeepFashion, as a folder or a
-  dataset config, its statistics cached once
-  (:mod:`..functional.real_set`); without one, the ground-truth images of
-  the evaluated pairs;
-- ``drop_last_partial_batch``: GFLA/PIDM/PCDMs score in batches of 64 and
-  drop the last partial batch (of the generated and the real images); CFLD
-  keeps every image (default).
+- network and input scaling (:mod:`..functional.inception`): torchvision
+  or TF-FID Inception weights, from local files only, with ``'signed'``
+  (pytorch-fid) or ``'imagenet-std'`` (PIDM/GFLA/CFLD/PCDMs) inputs;
+- images at the evaluation size (:mod:`.base`): generated images of another
+  size are resized the preset's way; real-set images too when the preset
+  resizes them (PIDM, CFLD, PCDMs), else used as stored;
+- real set: a folder listed the preset's way
+  (:mod:`..functional.listing`), a dataset config (its pairs' images), or
+  None: the ``gt_img`` of the evaluated samples; its statistics are cached
+  (:mod:`..functional.real_set`);
+- ``drop_last_partial_batch``: the reference scripts' batching keeps only
+  full batches, of the real set in its listing order and of the generated
+  images in their folder's listing order (``pred_path``; evaluation order
+  without files), a smaller real set shrinking the batch for both;
+- the distance (:mod:`..functional.frechet`): ``scipy.linalg.sqrtm`` as
+  every reference, or the exact eigenvalue form.
 
 In distributed evaluation every rank stores its samples' features; mmengine
 gathers them and the main rank computes one FID over all of them.
@@ -30,11 +36,13 @@ from tqdm import tqdm
 
 from mmrepose.datasets.transforms.loading import load_rgb_image
 from mmrepose.registry import METRICS
-from ..functional.frechet import (drop_last_partial_batch, feature_moments,
-                                  frechet_distance, gaussian_from_features,
+from ..functional.frechet import (feature_moments, frechet_distance,
+                                  gaussian_from_features,
                                   gaussian_from_moments)
-from ..functional.images import resize_image
+from ..functional.images import unit_image
 from ..functional.inception import build_fid_inception, inception_features
+from ..functional.listing import (kept_count, listing_order,
+                                  reference_batch_size)
 from ..functional.real_set import (DEFAULT_CACHE_DIR, real_set_files,
                                    real_set_moments)
 from .base import NOT_COMPARABLE, PoseTransferMetric
@@ -49,110 +57,143 @@ class FID(PoseTransferMetric):
             images form the real set; None: the ``gt_img`` of the evaluated
             samples.
         use_fid_inception: TF-FID Inception weights instead of
-            torchvision's (not the pose-transfer papers' protocol).
+            torchvision's; None: the preset's.
+        inception_input: Input scaling, ``'signed'`` or ``'imagenet-std'``;
+            None: the preset's.
         inception_weights: Path of the weights file; None looks in
             ``$TORCH_HOME/hub/checkpoints`` under the standard name.
         random_weights: Seeded random Inception weights (no file; the key
             says the value is not comparable).
-        drop_last_partial_batch: Drop the last ``len % batch_size`` images
-            of each set (GFLA/PIDM), in evaluation / sorted-file order.
-        batch_size: Batch size of that rule and of the real-set pass.
-        resolution: ``(H, W)`` the real-set images are resized to
-            (``cv2`` bilinear) if they differ; None: their own size.
+        drop_last_partial_batch: Keep only full batches (module doc); None:
+            the preset's.
+        batch_size: Batch of that rule and of the real-set pass; None: the
+            preset's.
+        listing: How the real-set folder is listed and the generated
+            images ordered; None: the preset's.
+        method: ``'sqrtm'`` or ``'exact'`` (:mod:`..functional.frechet`);
+            None: the preset's.
+        resolution: Former name of ``size`` (kept for configs).
         cache_dir: Folder of the real-set statistics cache.
         device: Where Inception runs (default: CUDA if available).
         **kwargs: :class:`PoseTransferMetric` arguments.
     """
 
     def __init__(self, real_set: str | dict | None = None,
-                 use_fid_inception: bool = False,
+                 use_fid_inception: bool | None = None,
+                 inception_input: str | None = None,
                  inception_weights: str | None = None,
                  random_weights: bool = False,
-                 drop_last_partial_batch: bool = False,
-                 batch_size: int = 64,
-                 resolution: tuple[int, int] | None = None,
+                 drop_last_partial_batch: bool | None = None,
+                 batch_size: int | None = None,
+                 listing: str | None = None,
+                 method: str | None = None,
+                 resolution: Sequence[int] | None = None,
                  cache_dir: str = DEFAULT_CACHE_DIR,
                  device: str | None = None, **kwargs: Any):
+        if resolution is not None:
+            kwargs.setdefault('size', resolution)
         super().__init__(**kwargs)
         self.real_set = real_set
-        self.use_fid_inception = use_fid_inception
-        self.random_weights = random_weights
-        self.drop_last = drop_last_partial_batch
-        self.batch_size = batch_size
-        self.resolution = None if resolution is None else tuple(resolution)
+        self.use_fid_inception = self.option('use_fid_inception',
+                                             use_fid_inception)
+        self.inception_input = self.option('inception_input', inception_input)
+        self.drop_last = self.option('drop_last', drop_last_partial_batch)
+        self.batch_size = self.option('fid_batch_size', batch_size)
+        self.listing = self.option('listing', listing)
+        self.method = self.option('fid_method', method)
         self.cache_dir = cache_dir
         self.device = device or ('cuda' if torch.cuda.is_available()
                                  else 'cpu')
-        self.inception = build_fid_inception(use_fid_inception,
+        self.inception = build_fid_inception(self.use_fid_inception,
                                              inception_weights,
                                              random_weights, self.device)
-        self.weights_tag = ('tf-fid' if use_fid_inception else
+        self.weights_tag = ('tf-fid' if self.use_fid_inception else
                             'torchvision') + ('-random' if random_weights
                                               else '')
         self.name = 'fid' + (NOT_COMPARABLE if random_weights else '')
+        self.eval_size: tuple[int, int] | None = self.size
+
+    def features(self, images: list[np.ndarray]) -> np.ndarray:
+        return inception_features(self.inception, images,
+                                  self.inception_input, self.device)
 
     def process(self, data_batch: Any, data_samples: Sequence[Any]) -> None:
-        preds = [self.image(s, 'pred_img') for s in data_samples]
-        feats = inception_features(self.inception, preds, self.device)
-        if self.real_set is None:
-            gts = inception_features(
-                self.inception, [self.image(s, 'gt_img')
-                                 for s in data_samples], self.device)
-        else:
-            gts = [None] * len(preds)
-        self.results.extend(dict(pred=f, gt=g) for f, g in zip(feats, gts))
+        pairs = [self.pair(s) for s in data_samples]
+        self.eval_size = self.eval_size or pairs[0][0].shape[:2]
+        preds = self.features([pred for _, pred in pairs])
+        gts = self.features([gt for gt, _ in pairs]) \
+            if self.real_set is None else [None] * len(pairs)
+        self.results.extend(dict(pred=f, gt=g, path=s.get('pred_path'))
+                            for f, g, s in zip(preds, gts, data_samples))
 
     def compute_metrics(self, results: list) -> dict[str, float]:
-        pred = self._used(np.stack([r['pred'] for r in results]))
         if self.real_set is None:
-            real = gaussian_from_features(
-                self._used(np.stack([r['gt'] for r in results])))
-            real_desc = f'{len(results)} ground-truth images of the pairs'
+            real_feats = np.stack([r['gt'] for r in results])
+            batch = self._batch(len(real_feats))
+            real = gaussian_from_features(self._kept(real_feats, batch))
+            real_desc = (f'{self._count(len(real_feats), batch)} ground-truth '
+                         'images of the pairs')
         else:
-            mu, sigma, path, hit = self._real_set_moments()
+            files = real_set_files(self.real_set, self.listing)
+            batch = self._batch(len(files))
+            mu, sigma, path, hit = self._real_set_moments(files, batch)
             real = gaussian_from_moments(mu, sigma)
-            real_desc = f'{self.real_set} ({"cached" if hit else "new"}: ' \
-                        f'{path})'
-        metrics = {self.name: frechet_distance(gaussian_from_features(pred),
-                                               real)}
-        self.report(metrics, f'{len(pred)} of {len(results)} generated '
-                    f'images used ({self._drop_desc()}), {self.weights_tag} '
-                    f'Inception, real set: {real_desc}')
+            real_desc = (f'{self.real_set}, {self._count(len(files), batch)} '
+                         f'images ({"cached" if hit else "new"}: {path})')
+        order, unlisted = list(range(len(results))), 0
+        if self.drop_last:
+            order, unlisted = listing_order(
+                [r.get('path') for r in results], self.listing)
+        pred = np.stack([results[i]['pred'] for i in order])
+        pred = self._kept(pred, batch)
+        metrics = {self.name: frechet_distance(
+            real, gaussian_from_features(pred), self.method)}
+        details = (f'{self._count(len(results), batch)} generated images'
+                   + (f' (listing {self.listing}' + (
+                       f', {unlisted} not listed: last' if unlisted else '')
+                      + ')' if self.drop_last else '')
+                   + f', {self.weights_tag} Inception, {self.inception_input}'
+                   f' inputs, {self.method}; real set: {real_desc}')
+        self.report(metrics, details)
         return metrics
 
-    def _used(self, features: np.ndarray) -> np.ndarray:
-        if self.drop_last:
-            return drop_last_partial_batch(features, self.batch_size)
-        return features
+    def _batch(self, num_real: int) -> int:
+        """The batch the drop rule uses after the real set lowered it."""
+        return reference_batch_size(self.batch_size, num_real)
 
-    def _drop_desc(self) -> str:
-        return (f'rule: drop the last partial batch of {self.batch_size}'
-                if self.drop_last else 'all images')
+    def _kept(self, features: np.ndarray, batch: int) -> np.ndarray:
+        if not self.drop_last:
+            return features
+        return features[:kept_count(len(features), batch)]
 
-    def _real_set_moments(self) -> tuple[np.ndarray, np.ndarray, str, bool]:
-        files = real_set_files(self.real_set)
-        key = dict(protocol=self.protocol,
-                   resolution='x'.join(map(str, self.resolution))
-                   if self.resolution else 'native',
-                   weights=self.weights_tag,
-                   images=f'drop{self.batch_size}' if self.drop_last
-                   else 'all')
-        return real_set_moments(files, key, self.cache_dir,
+    def _count(self, num: int, batch: int) -> str:
+        if not self.drop_last:
+            return f'all {num}'
+        return f'{kept_count(num, batch)} of {num} (full batches of {batch})'
+
+    def _real_set_moments(self, files: list[str], batch: int
+                          ) -> tuple[np.ndarray, np.ndarray, str, bool]:
+        used = files[:kept_count(len(files), batch)] if self.drop_last \
+            else files
+        resized = self.real_resize is not None and self.eval_size
+        key = dict(weights=self.weights_tag, inputs=self.inception_input,
+                   resolution='x'.join(map(str, self.eval_size))
+                   if resized else 'native',
+                   resize=self.real_resize if resized else 'none')
+        return real_set_moments(used, key, self.cache_dir,
                                 self._compute_real_moments)
 
     def _compute_real_moments(self, files: list[str]
                               ) -> tuple[np.ndarray, np.ndarray]:
         print_log(f'[protocol {self.protocol}] FID: computing real-set '
-                  f'statistics of {len(files)} images ({self._drop_desc()})',
-                  logger='current')
+                  f'statistics of {len(files)} images', logger='current')
+        resize = self.real_resize is not None and self.eval_size
         feats = []
-        for start in tqdm(range(0, len(files), self.batch_size),
-                          desc='FID real set', unit='batch'):
-            images = [load_rgb_image(f)
-                      for f in files[start:start + self.batch_size]]
-            if self.resolution is not None:
-                images = [resize_image(img, self.resolution, 'cv2-bilinear')
-                          for img in images]
-            feats.append(inception_features(self.inception, images,
-                                            self.device))
-        return feature_moments(self._used(np.concatenate(feats)))
+        for start in tqdm(range(0, len(files), 64), desc='FID real set',
+                          unit='batch'):
+            images = [load_rgb_image(f) for f in files[start:start + 64]]
+            feats.append(self.features([
+                unit_image(img, self.eval_size if resize else None,
+                           self.real_resize, f'real-set image {f}')
+                for img, f in zip(images, files[start:start + 64])]))
+        return feature_moments(np.concatenate(feats))

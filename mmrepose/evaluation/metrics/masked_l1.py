@@ -1,7 +1,8 @@
 """Mean absolute error inside the person: L1 on [0, 1] images over the
 pixels (and channels) of the target's keypoint person mask (the Market-1501
 mask of GFLA ``script/metrics.py``, :mod:`..functional.person_mask`), so
-that the background does not dominate.
+that the background does not dominate; at the evaluation size
+(:mod:`.base`).
 
 Each image's mean over its mask is averaged over the images; an image with
 an empty mask (a target without visible keypoints) is left out and
@@ -14,7 +15,6 @@ from typing import Any
 import numpy as np
 
 from mmrepose.registry import METRICS
-from ..functional.person_mask import keypoint_person_mask
 from .base import PerImageMetric
 
 
@@ -29,8 +29,9 @@ class MaskedL1(PerImageMetric):
 
     def score(self, sample: Any) -> float | None:
         gt, pred = self.pair(sample)
-        mask = keypoint_person_mask(self.keypoints(sample), gt.shape[:2])
+        stored = self.image(sample, 'gt_img').shape[:2]
+        mask = self.person_mask(sample, stored, gt.shape[:2])
         if not mask.any():
             return None
-        diff = np.abs(pred.astype(np.float64) - gt) / 255.0
+        diff = np.abs(pred.astype(np.float64) - gt)
         return float(diff[mask].mean())

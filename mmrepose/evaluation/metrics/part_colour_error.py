@@ -90,7 +90,7 @@ class PartColourError(PoseTransferMetric):
 
     def process(self, data_batch: Any, data_samples: Sequence[Any]) -> None:
         for sample in data_samples:
-            gt, pred = self.pair(sample)
+            gt, pred = self.raw_pair(sample)
             parts = self.read_parts(sample, gt.shape[:2])
             self.results.append(part_colour_errors(pred, gt, parts,
                                                    self.min_pixels))

@@ -1,6 +1,8 @@
-"""PSNR between generated and ground-truth images, on 0..255 uint8 images
-(``skimage.metrics.peak_signal_noise_ratio(data_range=255)``, as the
-PATN/GFLA-era papers that report it), averaged over images.
+"""PSNR between generated and ground-truth images, as the reference
+scripts compute it: ``skimage.metrics.peak_signal_noise_ratio(data_range=1)``
+of float32 unit images (PIDM/GFLA ``compare_psnr``, CFLD
+``models/metrics.py`` L75), averaged over images; as stored for the
+``pidm`` preset, at the evaluation size otherwise (:mod:`.base`).
 
 Identical images have an infinite PSNR; the mean is then infinite too and
 the results JSON writes it as the string ``"inf"``.
@@ -26,7 +28,8 @@ class PSNR(PerImageMetric):
     name = 'psnr'
 
     def score(self, sample: Any) -> float:
-        gt, pred = self.pair(sample)
+        gt, pred = self.pair(sample,
+                             stored_size=self.option('ssim_at_stored_size'))
         if np.array_equal(gt, pred):
             return float('inf')
-        return float(peak_signal_noise_ratio(gt, pred, data_range=255))
+        return float(peak_signal_noise_ratio(gt, pred, data_range=1))
