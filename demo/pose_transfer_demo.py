@@ -7,7 +7,7 @@
         [--cfg W] [--guidance-scale S] [--seed 0]
 
 With no arguments it runs the embedded default model (a small model trained
-on SynthFashion, see README) on ``demo/examples/source.jpg`` (with its
+on SynthFashion, see docs/embedded_model.md) on ``demo/examples/source.jpg`` (with its
 keypoints ``source_pose.json``) and the bundled target poses
 ``demo/examples/target_pose*.json`` and writes ``outputs/demo.png``, a row
 per target: source | target pose | result | ground truth

@@ -14,6 +14,18 @@ from mmrepose.utils import register_all_modules
 DATA = Path(__file__).parent / 'data'
 
 
+def pytest_collection_modifyitems(config, items):
+    """The `parity` cases (minutes each) run only when asked for by marker
+    (`make test-parity`: `-m parity`); otherwise they are skipped, saying
+    how to run them."""
+    if 'parity' in (config.getoption('markexpr') or ''):
+        return
+    skip = pytest.mark.skip(reason='reference parity: run make test-parity')
+    for item in items:
+        if item.get_closest_marker('parity'):
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope='session', autouse=True)
 def _registered():
     register_all_modules()

@@ -6,7 +6,7 @@
 # The environment is rebuilt only when one of the inputs that define it
 # (requirements/*.txt, setup.py, this script) changed since the last
 # successful run; otherwise it returns at once. The order of the steps and the
-# --no-deps installs are explained in the README ("Why the stack is pinned").
+# --no-deps installs are explained in docs/install.md ("Why the stack is pinned").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -29,7 +29,7 @@ model = dict(
     # this small, trained for hours on CPU, places colours and backgrounds
     # far sooner predicting v. Every SynthFashion config inherits it.
     diffusion=dict(prediction_type='v_prediction'),
-    # CFG 1.25, chosen on the val split (README, "The embedded model"):
+    # CFG 1.25, chosen on the val split (docs/embedded_model.md):
     # 1.0-1.5 score alike, 1.75 worse, 2.0 breaks the clothes into noise.
     test_cfg=dict(sampler='ddim', num_steps=20, cfg_scale=1.25))
 

@@ -38,7 +38,7 @@ from .target_pose import (DEEPFASHION_FRAME, PoseInputError, PoseSpec,
                           load_target_pose, scale_keypoints)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-#: The embedded default: a small model trained on SynthFashion (see README).
+#: The embedded default: a small model trained on SynthFashion (see docs/embedded_model.md).
 DEFAULT_CONFIG = REPO_ROOT / 'configs/repose/synthfashion_64_b1.py'
 DEFAULT_WEIGHTS = REPO_ROOT / 'checkpoints/synthfashion_64_b1.pth'
 #: Heatmap maximum under which an estimated keypoint counts as missing.

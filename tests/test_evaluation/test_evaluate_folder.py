@@ -1,6 +1,6 @@
 """tools/evaluate_folder.py on SynthFashion: the test set scored against
 itself and against a shifted copy, with random weights; the prediction
-count warning, the sanity baselines, and the README's copy-source row."""
+count warning, the sanity baselines, and the copy-source row of docs/embedded_model.md."""
 import json
 import shutil
 from pathlib import Path
@@ -162,16 +162,16 @@ def test_missing_weights_and_files_are_one_line_errors(folders, tmp_path,
     assert missing.stem in message
 
 
-README_COPY_SOURCE = dict(ssim=0.396, psnr=14.00, masked_l1=0.222)
+DOCS_COPY_SOURCE = dict(ssim=0.396, psnr=14.00, masked_l1=0.222)
 SYNTHFASHION = ROOT / 'data' / 'synthfashion'
 
 
 @pytest.mark.skipif(not (SYNTHFASHION / 'fasion-resize-pairs-test.csv')
                     .is_file(), reason='data/synthfashion not generated '
-                    '(README: make_synthfashion.py --train-ids 150 '
+                    '(docs/data.md: make_synthfashion.py --train-ids 150 '
                     '--test-ids 20 --val-ids 20 --poses-per-id 6 --seed 0)')
 def test_copy_source_baseline_gives_the_readme_row(tmp_path, capsys):
-    """README, "Test scores": the copy-source row (600 SynthFashion test
+    """docs/embedded_model.md, "Test scores": the copy-source row (600 SynthFashion test
     pairs at 64x44, resized as the test pipeline does)."""
     load_script('tools/evaluate_folder.py').main([
         '--gt', str(SYNTHFASHION / 'test'), '--pairs',
@@ -183,7 +183,7 @@ def test_copy_source_baseline_gives_the_readme_row(tmp_path, capsys):
         '--out', str(tmp_path / 'copy_source.json')])
     got = values(capsys.readouterr().out, 'standard')
     assert round(got['standard/ssim_256_sigma1.5'], 3) == \
-        README_COPY_SOURCE['ssim']
-    assert round(got['standard/psnr'], 2) == README_COPY_SOURCE['psnr']
+        DOCS_COPY_SOURCE['ssim']
+    assert round(got['standard/psnr'], 2) == DOCS_COPY_SOURCE['psnr']
     assert round(got['standard/masked_l1'], 3) == \
-        README_COPY_SOURCE['masked_l1']
+        DOCS_COPY_SOURCE['masked_l1']

@@ -1,4 +1,5 @@
-"""The README's tools on the real B1 model: train, resume, validate, test."""
+"""The training and testing tools (docs/training.md) on the real B1 model:
+train, resume, validate, test."""
 import json
 import subprocess
 import sys

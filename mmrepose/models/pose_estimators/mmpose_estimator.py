@@ -101,7 +101,7 @@ LAYOUTS_BY_COUNT = {NUM_COCO17: 'coco17', NUM_OPENPOSE18: 'openpose18'}
 #: argument nor the config gives one.
 DEFAULT_HEATMAP_SIGMA = 2.0
 
-_INSTALL_HINT = ('install the mmpose stack with `make install` (see README; '
+_INSTALL_HINT = ('install the mmpose stack with `make install` (see docs/install.md; '
                  'requirements/mmpose.txt)')
 
 
