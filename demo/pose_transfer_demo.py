@@ -36,8 +36,7 @@ from mmrepose.apis import (CheckpointMismatchError, PoseInputError,
 from mmrepose.apis.target_pose import scale_keypoints
 from mmrepose.datasets.transforms import (ImageLoadError, load_rgb_image,
                                           skeleton_rgb)
-from mmrepose.models.pose_estimators.checkpoint import \
-    PoseEstimatorCheckpointError
+from mmrepose.models.pose_estimators import PoseEstimatorCheckpointError
 from mmrepose.registry import DIFFUSION_SCHEDULERS
 from mmrepose.visualization import tile_grid
 

@@ -57,9 +57,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def setup_mmpose() -> None:
     """Register mmrepose's engine parts and transforms and mmpose's modules
     (without changing the default scope); exits if mmpose is missing."""
-    import mmrepose.engine  # noqa: F401  atomic_local backend
-    from mmrepose.models.pose_estimators import \
-        allow_mmpose_checkpoint_globals
+    from mmrepose.engine import route_mmengine_loads  # + atomic_local
     from mmrepose.utils import install_mmcv_ops_placeholders
     install_mmcv_ops_placeholders()
     try:
@@ -68,7 +66,7 @@ def setup_mmpose() -> None:
         sys.exit(f'error: mmpose cannot be imported ({err}); install the '
                  'mmpose stack with `make install`')
     register_all_modules(init_default_scope=False)
-    allow_mmpose_checkpoint_globals()  # resume under torch >= 2.6
+    route_mmengine_loads()  # resume: weights_only, allow-listed
 
 
 def build_config(args: argparse.Namespace) -> Config:

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import os
 import os.path as osp
-import pickle
 
 import torch
 from mmengine.config import Config
 
+from mmrepose.engine.checkpoint_loading import (CheckpointReadError,
+                                                checkpoint_state_dict,
+                                                read_checkpoint)
 from mmrepose.registry import MODELS
 from mmrepose.utils import register_all_modules
 
@@ -53,20 +55,17 @@ def init_model(config: str | os.PathLike | Config,
 def load_weights(model: torch.nn.Module, weights: str, config_name: str,
                  keep_missing: tuple[str, ...] = ()) -> None:
     """Load a checkpoint's ``state_dict`` (or a bare state dict) into
-    ``model`` strictly, reading it with ``weights_only=True``; an unreadable
+    ``model`` strictly, reading it through
+    :func:`~mmrepose.engine.read_checkpoint`; an unreadable
     file or weights that do not fit are a one-line
     :class:`CheckpointMismatchError` naming both files (``keep_missing``: see
     :func:`init_model`)."""
     try:
-        state = torch.load(weights, map_location='cpu', weights_only=True)
-    except (RuntimeError, EOFError, pickle.UnpicklingError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() \
-            else type(exc).__name__
-        raise CheckpointMismatchError(
-            f'cannot read checkpoint {weights} (truncated, corrupt, or '
-            f'holding objects other than weights): {first}') from None
+        state = checkpoint_state_dict(read_checkpoint(weights), weights)
+    except CheckpointReadError as err:
+        raise CheckpointMismatchError(str(err)) from None
     state = {k: v.float() if v.is_floating_point() else v
-             for k, v in state.get('state_dict', state).items()}
+             for k, v in state.items()}
     try:
         if keep_missing:
             built = model.state_dict()

@@ -10,15 +10,18 @@
   checkpoint writes;
 - ``checkpoint_files``: which checkpoint to resume from (the newest
   readable one);
-- ``checkpoint_safety``: the ``torch.load(weights_only=True)`` allow-list that
-  lets mmengine resume under torch >= 2.6;
+- ``checkpoint_loading``: every checkpoint read (mmengine's resume and
+  ``load_from`` included) with ``torch.load(weights_only=True)`` and a
+  narrow allow-list;
 - ``distributed``: torchrun on CPU-only machines, clean shutdown;
 - ``runner_setup``: config loading and runner building for the tools.
 """
 from .atomic_local_backend import AtomicLocalBackend, write_atomically
 from .checkpoint_files import (CheckpointUnreadableError,
                                is_readable_checkpoint, resume_checkpoint)
-from .checkpoint_safety import allow_mmengine_checkpoint_globals
+from .checkpoint_loading import (CheckpointReadError, allow_checkpoint_globals,
+                                 checkpoint_state_dict, read_checkpoint,
+                                 route_mmengine_loads)
 from .distributed import close_distributed, prepare_cpu_distributed
 from .hooks import (GeneratedImageSaverHook, PoseTransferVisualizationHook,
                     RandomStateHook)
@@ -30,7 +33,9 @@ from .samplers import ResumableSampler
 
 __all__ = [
     'AtomicLocalBackend', 'write_atomically',
-    'allow_mmengine_checkpoint_globals', 'CheckpointUnreadableError',
+    'CheckpointReadError', 'allow_checkpoint_globals', 'read_checkpoint',
+    'checkpoint_state_dict', 'route_mmengine_loads',
+    'CheckpointUnreadableError',
     'is_readable_checkpoint', 'resume_checkpoint', 'prepare_cpu_distributed',
     'close_distributed', 'add_runner_arguments', 'build_runner',
     'load_config',

@@ -27,7 +27,7 @@ def register_all_modules(init_default_scope: bool = True) -> None:
     import mmrepose.datasets.transforms  # noqa: F401
     import mmrepose.engine  # noqa: F401
     import mmrepose.models  # noqa: F401
-    mmrepose.engine.allow_mmengine_checkpoint_globals()  # resume, torch>=2.6
+    mmrepose.engine.route_mmengine_loads()  # weights_only, allow-listed
 
     if not init_default_scope:
         return

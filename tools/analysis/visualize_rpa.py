@@ -110,7 +110,7 @@ def main() -> int:
     grid = tile_grid(rows, column_titles=titles)
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
     cv2.imwrite(args.out, cv2.cvtColor(grid, cv2.COLOR_RGB2BGR))
-    print(f'mean L1 to the target (images in [0, 1]): '
+    print('mean L1 to the target (images in [0, 1]): '
           + ', '.join(titles[:len(titles) - 3]))
     print(f'wrote {args.out}')
     return 0

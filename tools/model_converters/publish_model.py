@@ -17,7 +17,9 @@ import sys
 
 import torch
 
-from mmrepose.utils import register_all_modules
+from mmrepose.engine.checkpoint_loading import (CheckpointReadError,
+                                                checkpoint_state_dict,
+                                                read_checkpoint)
 
 
 def main() -> None:
@@ -26,11 +28,11 @@ def main() -> None:
     p.add_argument('dst', help='release checkpoint to write')
     p.add_argument('--fp16', action='store_true', help='store float16')
     args = p.parse_args()
-    if not os.path.isfile(args.src):
-        sys.exit(f'error: checkpoint not found: {args.src}')
-    register_all_modules()  # allow-lists what training checkpoints hold
-    ckpt = torch.load(args.src, map_location='cpu', weights_only=True)
-    state = ckpt.get('state_dict', ckpt)
+    try:
+        ckpt = read_checkpoint(args.src)
+        state = checkpoint_state_dict(ckpt, args.src)
+    except (FileNotFoundError, CheckpointReadError) as err:
+        sys.exit(f'error: {err}')
     if args.fp16:
         state = {k: v.half() if v.is_floating_point() else v
                  for k, v in state.items()}

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 
 import torch
 
+from mmrepose.engine.checkpoint_loading import read_checkpoint
+
 
 @dataclass(frozen=True)
 class WeightsFile:
@@ -81,7 +83,7 @@ def resolve_weights(weights: WeightsFile, path: str | None = None,
 
 def load_state_dict(path: str) -> dict[str, torch.Tensor]:
     """Read a plain state dict (tensors only) on the CPU."""
-    return torch.load(path, map_location='cpu', weights_only=True)
+    return read_checkpoint(path)
 
 
 @contextmanager

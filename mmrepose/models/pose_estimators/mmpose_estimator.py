@@ -85,13 +85,19 @@ from mmengine.logging import print_log
 from mmengine.registry import DefaultScope
 from torch import nn
 
+from mmrepose.engine.checkpoint_loading import (CheckpointReadError,
+                                                checkpoint_state_dict,
+                                                read_checkpoint)
 from mmrepose.registry import MODELS
 from mmrepose.structures.keypoint_layout import (NUM_COCO17, NUM_OPENPOSE18,
                                                  coco17_to_openpose18,
                                                  openpose18_to_coco17)
 from mmrepose.utils import install_mmcv_ops_placeholders
-from .checkpoint import (PoseEstimatorCheckpointError, checkpoint_state_dict,
-                         load_pose_checkpoint)
+
+class PoseEstimatorCheckpointError(RuntimeError):
+    """A pose-estimator checkpoint that cannot be (safely) read or does not
+    fit its config; the message is one line and says why."""
+
 
 #: Layouts :class:`MMPoseEstimator` converts to and from OpenPose-18, by
 #: their number of keypoints (used when ``keypoint_layout`` is not given).
@@ -253,8 +259,11 @@ class MMPoseEstimator(nn.Module):
             return mmpose_models.build(config)
 
     def _load_weights(self, checkpoint: str, source: str) -> None:
-        state = checkpoint_state_dict(load_pose_checkpoint(checkpoint),
-                                      checkpoint)
+        try:
+            state = checkpoint_state_dict(read_checkpoint(checkpoint),
+                                          checkpoint)
+        except CheckpointReadError as err:
+            raise PoseEstimatorCheckpointError(str(err)) from None
         own = self.model.state_dict()
         # mmpose's pre-hook renames pre-1.0 head keys: compare after it
         shapes = [f'{k} {tuple(v.shape)} vs {tuple(own[k].shape)}'
