@@ -49,6 +49,7 @@ def raise_crash() -> None:
     raise SimulatedCrash('killed mid-save')
 
 
+@pytest.mark.slow  # subprocess
 def test_crash_while_saving_keeps_previous_checkpoint(tmp_path, monkeypatch):
     cfg = toy_config(tmp_path, max_iters=6)
     cfg['experiment_name'] = f'toy_{uuid.uuid4().hex}'
@@ -71,6 +72,7 @@ def test_crash_while_saving_keeps_previous_checkpoint(tmp_path, monkeypatch):
     assert torch.load(tmp_path / 'iter_6.pth')['meta']['iter'] == 6
 
 
+@pytest.mark.slow  # subprocess
 def test_killed_process_leaves_previous_file(tmp_path, monkeypatch):
     target = tmp_path / 'iter_2.pth'
     atomic_local_backend.write_atomically(b'complete' * 100, target)

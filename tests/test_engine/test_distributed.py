@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import torch
 from engine_toy import HERE, toy_config
 from mmengine.config import Config
+
+pytestmark = pytest.mark.slow  # two-process torchrun training
 
 ROOT = HERE.parents[1]
 

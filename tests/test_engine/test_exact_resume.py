@@ -15,6 +15,8 @@ from mmengine.runner import Runner
 
 from mmrepose.engine import RandomStateHook, ResumableSampler
 
+pytestmark = pytest.mark.slow  # trains, kills and resumes RePoseDM
+
 CONFIG = Path(__file__).parents[2] / 'configs/repose/synthfashion_64_b1.py'
 
 

@@ -66,6 +66,7 @@ def final_state(runner: Runner) -> dict:
                 schedulers=[s.state_dict() for s in runner.param_schedulers])
 
 
+@pytest.mark.slow  # trains twice
 def test_resume_matches_uninterrupted_run(tmp_path):
     full, full_losses = train(toy_config(tmp_path / 'full'))
 

@@ -1,5 +1,6 @@
 """A tiny pixel-space B1 trains on generated SynthFashion data (CPU)."""
 import numpy as np
+import pytest
 from mmengine.config import Config
 from mmengine.runner import Runner
 
@@ -22,6 +23,7 @@ def tiny_run_cfg(root, work_dir, max_iters: int) -> Config:
     return cfg
 
 
+@pytest.mark.slow  # trains B1
 def test_training_loss_falls(synthfashion_64, tmp_path):
     runner = Runner.from_cfg(tiny_run_cfg(synthfashion_64, tmp_path, 200))
     runner.train()

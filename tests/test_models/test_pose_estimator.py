@@ -316,6 +316,7 @@ def test_missing_files_and_mmpose_give_clear_errors(tmp_path, monkeypatch):
 
 
 # ------------------------------------------------------------ tools, e2e
+@pytest.mark.slow  # subprocess training
 def test_train_and_evaluate_tools_end_to_end(tmp_path):
     data = tmp_path / 'synthfashion'
     generate_synthfashion(str(data), size=(64, 44), train_ids=2, test_ids=1,

@@ -173,6 +173,7 @@ def _pairs(root, split: str):
     return dataset
 
 
+@pytest.mark.slow  # trains RPA
 def test_short_rpa_training_beats_the_unwarped_source(synthfashion_64):
     """RPA alone (its auxiliary loss), 100 iterations of batch 8 on the
     72 training pairs; L1 at working resolution on the 24 test pairs."""

@@ -10,6 +10,8 @@ import pytest
 import torch
 from script_loading import load_script
 
+pytestmark = pytest.mark.slow  # runs the benchmark tool in subprocesses
+
 ROOT = Path(__file__).resolve().parents[2]
 TOOL = ROOT / 'tools/analysis/benchmark.py'
 TINY = 'configs/repose/synthfashion_64_b1.py'

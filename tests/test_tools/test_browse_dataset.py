@@ -4,6 +4,9 @@ import sys
 from pathlib import Path
 
 import cv2
+import pytest
+
+pytestmark = pytest.mark.slow  # runs the tool in subprocesses
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -82,6 +82,7 @@ def test_spec_errors(tmp_path):
         AblationSpec(str(bad))
 
 
+@pytest.mark.slow  # trains every variant
 def test_ablation_end_to_end_and_resume(synthfashion_64, tmp_path):
     work_root = tmp_path / 'work'
     # a killed run: stop b1/seed0 once its first checkpoint is written

@@ -43,6 +43,7 @@ def test_config_loads_every_pair(synthfashion_root, loader, split):
         assert item['inputs']['target_pose'].shape == (20, 256, 176)
 
 
+@pytest.mark.slow  # subprocess
 def test_browse_synthfashion(synthfashion_root, tmp_path):
     out = tmp_path / 'grid.png'
     proc = subprocess.run(

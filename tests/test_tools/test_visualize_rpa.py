@@ -4,8 +4,11 @@ import sys
 from pathlib import Path
 
 import cv2
+import pytest
 
 from conftest import save_random_checkpoint
+
+pytestmark = pytest.mark.slow  # runs the tool in subprocesses
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOL = ROOT / 'tools/analysis/visualize_rpa.py'

@@ -5,7 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import torch
+
+pytestmark = pytest.mark.slow  # trains and tests through the tools
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / 'configs/repose/synthfashion_64_b1.py'

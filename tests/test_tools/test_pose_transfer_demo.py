@@ -30,6 +30,7 @@ def run_demo(*args):
                           cwd=ROOT)
 
 
+@pytest.mark.slow  # subprocess
 def test_demo_writes_grid_with_ground_truth(checkpoint, tmp_path):
     proc = run_demo('--config', CONFIG, '--checkpoint', checkpoint,
                     '--out-dir', tmp_path, '--steps', 2)
@@ -41,6 +42,7 @@ def test_demo_writes_grid_with_ground_truth(checkpoint, tmp_path):
     assert (tmp_path / 'demo_result_0.png').is_file()
 
 
+@pytest.mark.slow  # subprocesses
 @pytest.mark.parametrize('args, message', [
     (['missing.jpg'], 'cannot read image missing.jpg'),
     ([ROOT / 'demo/examples/source.jpg', 'nope.json'],

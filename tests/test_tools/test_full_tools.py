@@ -4,7 +4,10 @@ Eq. 15 in training and Eq. 16 at test time."""
 import json
 from pathlib import Path
 
+import pytest
 from test_b1_tools import options, run
+
+pytestmark = pytest.mark.slow  # trains and tests through the tools
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / 'configs/repose/synthfashion_64.py'

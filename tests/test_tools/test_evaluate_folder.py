@@ -166,11 +166,12 @@ DOCS_COPY_SOURCE = dict(ssim=0.396, psnr=14.00, masked_l1=0.222)
 SYNTHFASHION = ROOT / 'data' / 'synthfashion'
 
 
+@pytest.mark.slow  # scores 600 pairs
 @pytest.mark.skipif(not (SYNTHFASHION / 'fasion-resize-pairs-test.csv')
                     .is_file(), reason='data/synthfashion not generated '
                     '(docs/data.md: make_synthfashion.py --train-ids 150 '
                     '--test-ids 20 --val-ids 20 --poses-per-id 6 --seed 0)')
-def test_copy_source_baseline_gives_the_readme_row(tmp_path, capsys):
+def test_copy_source_baseline_gives_the_documented_row(tmp_path, capsys):
     """docs/embedded_model.md, "Test scores": the copy-source row (600 SynthFashion test
     pairs at 64x44, resized as the test pipeline does)."""
     load_script('tools/evaluate_folder.py').main([
