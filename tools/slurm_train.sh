@@ -3,7 +3,9 @@
 #   tools/slurm_train.sh PARTITION JOB_NAME CONFIG WORK_DIR [train.py args...]
 # GPUS (default 8) tasks in all, GPUS_PER_NODE (8) per node, CPUS_PER_TASK
 # (5) cores each; SRUN_ARGS adds srun options; PYTHON picks the interpreter
-# (default: the repository's .venv, else python).
+# (default: the repository's .venv, else python). The job is submitted only
+# after train.py --check (data, weights, work dir) passes here; SKIP_CHECK=1
+# skips it (e.g. when this node cannot see the cluster's files).
 set -euo pipefail
 USAGE="usage: $0 PARTITION JOB_NAME CONFIG WORK_DIR [train.py args...]"
 [ $# -ge 4 ] || { echo "$USAGE" >&2; exit 2; }
@@ -20,8 +22,12 @@ if [[ -z ${PYTHON:-} && -x $ROOT/.venv/bin/python ]]; then
     PYTHON=$ROOT/.venv/bin/python
 fi
 
+export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
+if [[ -z ${SKIP_CHECK:-} ]]; then
+    "${PYTHON:-python}" "$ROOT/tools/train.py" "$CONFIG" \
+        --work-dir="$WORK_DIR" "$@" --check || exit 1
+fi
 # shellcheck disable=SC2086  # SRUN_ARGS holds several options
-PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}" \
 srun -p "$PARTITION" \
     --job-name="$JOB_NAME" \
     --gres="gpu:$GPUS_PER_NODE" \

@@ -2,6 +2,7 @@
 
     python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--out-dir DIR]
         [--cfg-options k=v ...] [--launcher none|pytorch|slurm]
+        [--check [--gpus N]]
 
 Runs the config's test loop with the checkpoint's weights (the EMA weights
 when it was trained with ``EMAHook``), read with ``weights_only=True`` and
@@ -12,7 +13,8 @@ generated image to ``{out-dir}/{pair_name}.png`` (default
 and the results JSON (``mmrepose.evaluation.write_results_json``) is written
 to ``{out-dir}/metrics_{protocol}.json``, the protocol being the metric keys'
 prefix (``pidm/fid`` -> ``pidm``). Multi-GPU:
-``tools/dist_test.sh CONFIG CHECKPOINT GPUS``.
+``tools/dist_test.sh CONFIG CHECKPOINT GPUS``. ``--check`` verifies data,
+weights, checkpoint, devices and output folders without building the model.
 """
 from __future__ import annotations
 
@@ -26,7 +28,8 @@ from mmengine.model import is_model_wrapper
 
 from mmrepose.apis import CheckpointMismatchError, load_weights
 from mmrepose.engine import (GeneratedImageSaverHook, add_runner_arguments,
-                             build_runner, close_distributed, load_config)
+                             build_runner, close_distributed, load_config,
+                             preflight, report_and_exit)
 from mmrepose.evaluation import default_results_path, write_results_json
 from mmrepose.utils import register_all_modules
 
@@ -68,7 +71,14 @@ def metrics_protocol(metrics: dict) -> str:
 def main() -> None:
     args = parse_args()
     register_all_modules()
-    runner = build_runner(build_config(args))
+    cfg = build_config(args)
+    if args.check:
+        saver = cfg.custom_hooks[-1]
+        report_and_exit(preflight(cfg, 'test', args.checkpoint, args.gpus,
+                                  saver['out_dir']),
+                        f'preflight of testing {args.checkpoint} with '
+                        f'{args.config}')
+    runner = build_runner(cfg)
     model = runner.model.module if is_model_wrapper(runner.model) \
         else runner.model
     try:

@@ -2,6 +2,7 @@
 
     python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp]
         [--cfg-options k=v ...] [--launcher none|pytorch|slurm]
+        [--check [--gpus N]]
 
 ``--resume`` without a checkpoint continues from the one
 ``{work_dir}/last_checkpoint`` names (or, when that file is cut short or
@@ -9,6 +10,9 @@ gone, from the newest readable ``iter_N.pth``, with a warning), and starts
 afresh when there is none (so a preemptible job can always pass it); ``--amp`` trains with bfloat16
 autocast (``AmpOptimWrapper(dtype='bfloat16')``). Multi-GPU:
 ``tools/dist_train.sh CONFIG GPUS``; Slurm: ``tools/slurm_train.sh``.
+``--check`` verifies data, weights, devices and the work dir without
+building the model (:mod:`mmrepose.engine.preflight`), as the dist scripts
+do before launching workers.
 """
 from __future__ import annotations
 
@@ -21,8 +25,8 @@ from mmengine.device import get_device
 
 from mmrepose.engine import (CheckpointUnreadableError, add_runner_arguments,
                              build_runner, close_distributed,
-                             is_readable_checkpoint, load_config,
-                             resume_checkpoint)
+                             is_readable_checkpoint, load_config, preflight,
+                             report_and_exit, resume_checkpoint)
 from mmrepose.utils import register_all_modules
 
 #: ``--amp``: which optimizer wrapper becomes which.
@@ -88,7 +92,11 @@ def build_config(args: argparse.Namespace) -> Config:
 def main() -> None:
     args = parse_args()
     register_all_modules()
-    runner = build_runner(build_config(args))
+    cfg = build_config(args)
+    if args.check:
+        report_and_exit(preflight(cfg, 'train', gpus=args.gpus),
+                        f'preflight of training {args.config}')
+    runner = build_runner(cfg)
     try:
         runner.train()
     except FloatingPointError as err:  # NonFiniteCheckOptimWrapper

@@ -14,6 +14,7 @@
   ``load_from`` included) with ``torch.load(weights_only=True)`` and a
   narrow allow-list;
 - ``distributed``: torchrun on CPU-only machines, clean shutdown;
+- ``preflight``: the ``--check`` of the tools, everything a run needs;
 - ``runner_setup``: config loading and runner building for the tools.
 """
 from .atomic_local_backend import AtomicLocalBackend, write_atomically
@@ -28,6 +29,7 @@ from .hooks import (GeneratedImageSaverHook, PoseTransferVisualizationHook,
 from .loops import ResumableIterBasedTrainLoop
 from .optim_wrappers import (NonFiniteCheckAmpOptimWrapper,
                              NonFiniteCheckOptimWrapper)
+from .preflight import preflight, report_and_exit
 from .runner_setup import add_runner_arguments, build_runner, load_config
 from .samplers import ResumableSampler
 
@@ -38,7 +40,7 @@ __all__ = [
     'CheckpointUnreadableError',
     'is_readable_checkpoint', 'resume_checkpoint', 'prepare_cpu_distributed',
     'close_distributed', 'add_runner_arguments', 'build_runner',
-    'load_config',
+    'load_config', 'preflight', 'report_and_exit',
     'GeneratedImageSaverHook', 'PoseTransferVisualizationHook',
     'RandomStateHook', 'ResumableIterBasedTrainLoop', 'ResumableSampler',
     'NonFiniteCheckOptimWrapper', 'NonFiniteCheckAmpOptimWrapper'

@@ -14,13 +14,20 @@ from .distributed import prepare_cpu_distributed
 
 
 def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--cfg-options`` and ``--launcher``."""
+    """Add ``--cfg-options``, ``--launcher``, ``--check`` and ``--gpus``."""
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, e.g. '
                         'train_cfg.max_iters=1000')
     parser.add_argument('--launcher', default='none',
                         choices=['none', 'pytorch', 'slurm'],
                         help='job launcher (pytorch: under torchrun)')
+    parser.add_argument('--check', action='store_true',
+                        help='only check that everything the run needs is '
+                        'in place (data, weights, devices, work dir), print '
+                        'the checklist and exit (non-zero on a problem)')
+    parser.add_argument('--gpus', type=int, metavar='N',
+                        help='with --check: the number of processes the run '
+                        'will start (the dist scripts pass theirs)')
 
 
 def load_config(path: str, cfg_options: dict | None = None,
