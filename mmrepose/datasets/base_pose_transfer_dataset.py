@@ -21,6 +21,7 @@ from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
 
 from .annotation_formats import AnnotationError
+from .seeded_index import seeded_random
 from .transforms.loading import ImageLoadError
 
 
@@ -149,10 +150,13 @@ class BasePoseTransferDataset(BaseDataset):
                   f'{first}', logger='current', level=30)
 
     def prepare_data(self, idx: int) -> Any:
-        """Run the pipeline; with ``skip_invalid``, an undecodable image is
-        counted and the sample dropped (mmengine then fetches another)."""
+        """Run the pipeline (with the sample's own random seed when ``idx``
+        is a :class:`~mmrepose.datasets.seeded_index.SeededIndex`); with
+        ``skip_invalid``, an undecodable image is counted and the sample
+        dropped (mmengine then fetches another)."""
         try:
-            return super().prepare_data(idx)
+            with seeded_random(getattr(idx, 'seed', None)):
+                return super().prepare_data(idx)
         except ImageLoadError as exc:
             if not self.skip_invalid or self.test_mode:
                 raise

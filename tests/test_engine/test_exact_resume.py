@@ -1,6 +1,7 @@
 """Resuming RePoseDM continues the uninterrupted run exactly, without
 replaying data: the same batches (ResumableSampler), the same timesteps,
-noise and CFG-dropout masks (RandomStateHook), at an epoch start and in the
+noise and CFG-dropout masks (RandomStateHook), the same random flips
+(per-sample seeds, also in worker processes), at an epoch start and in the
 middle of an epoch."""
 from __future__ import annotations
 
@@ -32,12 +33,15 @@ class Record(Hook):
         self.steps.append((runner.iter, outputs['loss'].item(), names))
 
 
-def config(root: Path, work_dir: Path, max_iters: int = 6) -> Config:
+def config(root: Path, work_dir: Path, workers: int,
+           max_iters: int = 6) -> Config:
     cfg = Config.fromfile(str(CONFIG))
+    assert any(t['type'] == 'RandomFlipPair'
+               for t in cfg.train_dataloader.dataset.pipeline)
     cfg.work_dir = str(work_dir)
     cfg.experiment_name = f'resume_{uuid.uuid4().hex}'
-    cfg.train_dataloader.update(batch_size=2, num_workers=0,
-                                persistent_workers=False)
+    cfg.train_dataloader.update(batch_size=2, num_workers=workers,
+                                persistent_workers=workers > 0)
     # 5 pairs at batch 2: epochs of 3 batches, the last one partial
     cfg.train_dataloader.dataset.update(data_root=str(root), max_pairs=5)
     cfg.train_cfg.update(max_iters=max_iters, val_interval=10 ** 6)
@@ -72,17 +76,27 @@ def train(cfg: Config, crash_after: int | None = None) -> list:
 
 
 @pytest.fixture(scope='module')
-def uninterrupted(synthfashion_64, tmp_path_factory) -> list:
-    return train(config(synthfashion_64, tmp_path_factory.mktemp('full')))
+def uninterrupted(synthfashion_64, tmp_path_factory) -> dict[int, list]:
+    """The uninterrupted run's steps, by number of workers (computed once)."""
+    runs: dict[int, list] = {}
+
+    def steps(workers: int) -> list:
+        if workers not in runs:
+            runs[workers] = train(config(
+                synthfashion_64, tmp_path_factory.mktemp('full'), workers))
+        return runs[workers]
+    return steps
 
 
-@pytest.mark.parametrize('crash_after', [3, 4])  # epoch start, mid-epoch
+# epoch start, mid-epoch; and mid-epoch with two persistent worker processes,
+# whose generators a resumed run starts afresh
+@pytest.mark.parametrize('crash_after, workers', [(3, 0), (4, 0), (4, 2)])
 def test_resume_is_exact_and_replays_nothing(synthfashion_64, tmp_path,
-                                             crash_after, monkeypatch,
-                                             uninterrupted):
-    full = uninterrupted
+                                             crash_after, workers,
+                                             monkeypatch, uninterrupted):
+    full = uninterrupted(workers)
     work_dir = tmp_path / 'interrupted'
-    first = train(config(synthfashion_64, work_dir), crash_after)
+    first = train(config(synthfashion_64, work_dir, workers), crash_after)
 
     loaded = []
     original = Runner.build_dataloader
@@ -98,12 +112,13 @@ def test_resume_is_exact_and_replays_nothing(synthfashion_64, tmp_path,
         dataset.prepare_data = prepare
         return loader
     monkeypatch.setattr(Runner, 'build_dataloader', staticmethod(counting))
-    cfg = config(synthfashion_64, work_dir)
+    cfg = config(synthfashion_64, work_dir, workers)
     cfg.resume = True
     resumed = train(cfg)
 
     assert [s[0] for s in first] == list(range(crash_after))
     assert [s[0] for s in resumed] == list(range(crash_after, 6))
     assert first + resumed == full  # losses and batches, bit for bit
-    # only the samples it trained on were loaded
-    assert len(loaded) == sum(len(names) for _, _, names in resumed)
+    if workers == 0:  # (workers count in their own processes)
+        # only the samples it trained on were loaded
+        assert len(loaded) == sum(len(names) for _, _, names in resumed)
