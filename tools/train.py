@@ -23,10 +23,11 @@ import sys
 from mmengine.config import Config
 from mmengine.device import get_device
 
-from mmrepose.engine import (CheckpointUnreadableError, add_runner_arguments,
-                             build_runner, close_distributed,
-                             is_readable_checkpoint, load_config, preflight,
-                             report_and_exit, resume_checkpoint)
+from mmrepose.engine import (CheckpointReadError, CheckpointUnreadableError,
+                             add_runner_arguments, build_runner,
+                             close_distributed, is_readable_checkpoint,
+                             load_config, preflight, report_and_exit,
+                             resume_checkpoint)
 from mmrepose.utils import register_all_modules
 
 #: ``--amp``: which optimizer wrapper becomes which.
@@ -102,6 +103,8 @@ def main() -> None:
     except FloatingPointError as err:  # NonFiniteCheckOptimWrapper
         runner.logger.error(str(err))
         sys.exit(1)
+    except CheckpointReadError as err:  # resume / load_from (engine doc)
+        sys.exit(f'error: {err}')
     close_distributed()
 
 

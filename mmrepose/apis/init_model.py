@@ -9,7 +9,8 @@ from mmengine.config import Config
 
 from mmrepose.engine.checkpoint_loading import (CheckpointReadError,
                                                 checkpoint_state_dict,
-                                                read_checkpoint)
+                                                read_checkpoint,
+                                                state_dict_mismatch)
 from mmrepose.registry import MODELS
 from mmrepose.utils import register_all_modules
 
@@ -66,11 +67,16 @@ def load_weights(model: torch.nn.Module, weights: str, config_name: str,
         raise CheckpointMismatchError(str(err)) from None
     state = {k: v.float() if v.is_floating_point() else v
              for k, v in state.items()}
-    try:
-        if keep_missing:
-            built = model.state_dict()
-            state.update({k: v for k, v in built.items()
-                          if k.startswith(keep_missing) and k not in state})
+    built = model.state_dict()
+    state.update({k: v for k, v in built.items()
+                  if keep_missing and k.startswith(keep_missing)
+                  and k not in state})
+    mismatch = state_dict_mismatch(built, state)
+    if mismatch is not None:
+        raise CheckpointMismatchError(
+            f'checkpoint {weights} does not match config {config_name}: '
+            f'{mismatch}')
+    try:  # the models' own checks (e.g. the prediction type) raise here
         model.load_state_dict(state, strict=True)
     except RuntimeError as exc:
         first = str(exc).splitlines()[1].strip() if '\n' in str(exc) \

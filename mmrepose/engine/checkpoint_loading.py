@@ -7,7 +7,8 @@ where ``weights_only`` is left to its default).
 - :func:`read_checkpoint`: a whole checkpoint (model weights, training
   checkpoints of mmengine and mmpose), as a one-line
   :class:`CheckpointReadError` when it cannot be read or asks for objects
-  outside the allow-list; :func:`checkpoint_state_dict` the weights in it.
+  outside the allow-list; :func:`checkpoint_state_dict` the weights in it;
+  :func:`state_dict_mismatch` how they do not fit a model, in one line.
 - :func:`route_mmengine_loads`: mmengine's own loads (``--resume``,
   ``load_from``, ``load_checkpoint``) of local files use the same reader;
   ``register_all_modules`` calls it.
@@ -158,6 +159,29 @@ def checkpoint_state_dict(ckpt: object, path: str) -> dict[str, torch.Tensor]:
             f'{path} is not a model checkpoint: expected a dict of tensors '
             "or a dict with a 'state_dict' of tensors")
     return {k.removeprefix('module.'): v for k, v in state.items()}
+
+
+def state_dict_mismatch(own: Mapping[str, torch.Tensor],
+                        loaded: Mapping[str, torch.Tensor]) -> str | None:
+    """How ``loaded`` does not fit a model whose state dict is ``own``, in
+    one line with counts and an example of each kind; None when it fits."""
+    return mismatch_summary(
+        missing=[k for k in own if k not in loaded],
+        unexpected=[k for k in loaded if k not in own],
+        shapes=[f'{k} {tuple(v.shape)} vs {tuple(own[k].shape)}'
+                for k, v in loaded.items()
+                if k in own and v.shape != own[k].shape])
+
+
+def mismatch_summary(missing: list[str], unexpected: list[str],
+                     shapes: list[str]) -> str | None:
+    """``'3 missing keys (e.g. a.b); 1 unexpected keys (e.g. c)'``, or None
+    when all three lists are empty."""
+    parts = [f'{len(keys)} {what} (e.g. {keys[0]})'
+             for what, keys in (('missing keys', missing),
+                                ('unexpected keys', unexpected),
+                                ('shape mismatches', shapes)) if keys]
+    return '; '.join(parts) or None
 
 
 def _load_local_file(filename: str, map_location: Any = None) -> Any:

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from malicious_pickle import EXECUTED, Malicious
 from mmengine.logging import MessageHub
 from mmengine.runner.checkpoint import save_checkpoint
 from test_utils.test_mmpose_stack import tiny_bottomup_ae_config
@@ -244,26 +245,13 @@ def test_mmengine_checkpoint_loads_through_the_allow_list(estimator,
         assert torch.equal(loaded.model.state_dict()[key], value)
 
 
-EXECUTED = []
-
-
-def _side_effect():
-    EXECUTED.append(True)
-    return {}
-
-
-class _Malicious:
-    def __reduce__(self):
-        return _side_effect, ()
-
-
 def test_checkpoint_outside_the_allow_list_is_refused(estimator, tmp_path):
     path = tmp_path / 'evil.pth'
     torch.save({'state_dict': estimator.model.state_dict(),
-                'meta': {'x': _Malicious()}}, path)
+                'meta': {'x': Malicious()}}, path)
     with pytest.raises(PoseEstimatorCheckpointError) as err:
         MMPoseEstimator(tiny_bottomup_ae_config(), str(path))
-    assert '_side_effect' in one_line(err) and 'not loaded' in str(err.value)
+    assert 'malicious_pickle.payload' in one_line(err) and 'not loaded' in str(err.value)
     assert EXECUTED == []  # nothing from the file ran
     broken = tmp_path / 'broken.pth'
     broken.write_bytes(b'not a checkpoint')

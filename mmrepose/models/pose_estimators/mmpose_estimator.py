@@ -87,6 +87,7 @@ from torch import nn
 
 from mmrepose.engine.checkpoint_loading import (CheckpointReadError,
                                                 checkpoint_state_dict,
+                                                mismatch_summary,
                                                 read_checkpoint)
 from mmrepose.registry import MODELS
 from mmrepose.structures.keypoint_layout import (NUM_COCO17, NUM_OPENPOSE18,
@@ -274,14 +275,11 @@ class MMPoseEstimator(nn.Module):
             missing, unexpected = result.missing_keys, result.unexpected_keys
         else:
             missing = unexpected = []
-        if shapes or missing or unexpected:
-            parts = [f'{len(keys)} {what} (e.g. {keys[0]})'
-                     for what, keys in (('missing keys', missing),
-                                        ('unexpected keys', unexpected),
-                                        ('shape mismatches', shapes)) if keys]
+        mismatch = mismatch_summary(missing, unexpected, shapes)
+        if mismatch is not None:
             raise PoseEstimatorCheckpointError(
                 f'checkpoint {checkpoint} does not match the model of '
-                f'{source}: {"; ".join(parts)}')
+                f'{source}: {mismatch}')
 
     @torch.no_grad()
     def _measure_strides(self) -> None:
