@@ -26,7 +26,7 @@ import torch
 from mmengine.config import Config
 
 from mmrepose.datasets.transforms import encode_pose, load_rgb_image
-from mmrepose.models.data_preprocessors import images_to_unit_range
+from mmrepose.structures import images_to_unit_range
 from mmrepose.registry import INFERENCERS, MODELS
 from mmrepose.structures import PoseTransferDataSample
 from mmrepose.structures.keypoint_layout import MISSING

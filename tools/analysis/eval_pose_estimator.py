@@ -42,7 +42,7 @@ import numpy as np
 import torch
 from mmengine.config import Config
 
-from mmrepose.models.data_preprocessors import images_to_unit_range
+from mmrepose.structures import images_to_unit_range
 from mmrepose.structures.keypoint_layout import MISSING
 
 

@@ -26,7 +26,7 @@ from mmengine.dataset import pseudo_collate
 
 from mmrepose.apis import CheckpointMismatchError, init_model
 from mmrepose.models.alignment import warp_with_flow
-from mmrepose.models.data_preprocessors import unit_range_to_images
+from mmrepose.structures import unit_range_to_images
 from mmrepose.registry import DATASETS
 from mmrepose.visualization import flow_to_rgb, tile_grid
 

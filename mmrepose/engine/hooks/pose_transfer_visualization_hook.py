@@ -20,7 +20,7 @@ import torch
 from mmengine.hooks import Hook
 from mmengine.runner import BaseLoop
 
-from mmrepose.models.data_preprocessors import unit_range_to_images
+from mmrepose.structures import unit_range_to_images
 from mmrepose.registry import HOOKS
 from mmrepose.structures import PoseTransferDataSample
 from mmrepose.visualization import pose_map_to_rgb, tile_grid

@@ -11,21 +11,11 @@ from typing import Any
 
 import torch
 from mmengine.model import BaseDataPreprocessor
-from torch import Tensor
 
 from mmrepose.registry import MODELS
+from mmrepose.structures.image_range import images_to_unit_range
 
 IMAGE_KEYS = ('source_img',)
-
-
-def images_to_unit_range(images: Tensor) -> Tensor:
-    """uint8 ``[0, 255]`` -> float ``[-1, 1]``."""
-    return images.float() / 127.5 - 1.0
-
-
-def unit_range_to_images(images: Tensor) -> Tensor:
-    """float ``[-1, 1]`` -> uint8 ``[0, 255]`` (rounded, clipped)."""
-    return ((images.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
 
 
 @MODELS.register_module()

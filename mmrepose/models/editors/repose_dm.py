@@ -42,7 +42,7 @@ from torch import Tensor, nn
 from mmrepose.registry import MODELS
 from mmrepose.structures import PoseTransferDataSample
 from ..alignment import AlignmentOutput
-from ..data_preprocessors import unit_range_to_images
+from mmrepose.structures import unit_range_to_images
 from ..diffusion import DiffusionSampler, GuidanceFn
 from ..guidance import stack_target_keypoints
 
