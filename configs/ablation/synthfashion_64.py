@@ -34,6 +34,9 @@ train_options = {
 variants = dict(
     b1=dict(config='configs/repose/synthfashion_64_b1.py'),
     b2=dict(config='configs/repose/synthfashion_64_b2.py'),
+    # B2 keeping B1's appearance encoder (B1 + RPA tokens): seed 0 showed
+    # B2 behind B1 on appearance; is it RPA, or the encoder it replaces?
+    b2_encoder=dict(config='configs/repose/synthfashion_64_b2_encoder.py'),
     full=dict(config='configs/repose/synthfashion_64.py'),  # eta = +1
     full_eta0=dict(config='configs/repose/synthfashion_64.py',
                    weights_from='b2'),
@@ -88,6 +91,7 @@ evaluation = dict(
 # RPA + PIF: full vs B1), PIF on top of RPA, and the sign of Eq. 15.
 comparisons = [
     ('full', 'b1'), ('b2', 'b1'), ('full', 'b2'),
+    ('b2_encoder', 'b1'), ('b2_encoder', 'b2'),
     ('full_eta0', 'b2'), ('full', 'full_eta0'),
     ('full_eta_minus1', 'full_eta0'), ('full_eta_minus1', 'full'),
 ]

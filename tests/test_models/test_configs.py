@@ -21,7 +21,10 @@ def test_configs_found():
 
 def _variant(path: str) -> str:
     stem = Path(path).stem
-    return stem.rsplit('_', 1)[1] if stem.endswith(('_b1', '_b2')) else 'full'
+    for variant in ('b2_encoder', 'b1', 'b2'):
+        if stem.endswith(f'_{variant}'):
+            return variant
+    return 'full'
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: Path(p).name)
@@ -39,7 +42,9 @@ def test_model_config_builds(path):
         pif.estimator.checkpoint = None
     model = MODELS.build(model_cfg)
     variant = _variant(path)
-    assert (model.appearance_encoder is not None) == (variant == 'b1')
+    assert (model.appearance_encoder is not None) == \
+        (variant in ('b1', 'b2_encoder'))
+    assert (model.pose_alignment is None) == (variant == 'b1')
     assert (model.pose_interaction_field is not None) == (variant == 'full')
     assert model.unet.pose_channels == model_cfg.unet.pose_channels
     encoding = cfg.train_dataloader.dataset.pipeline[-2].encoding

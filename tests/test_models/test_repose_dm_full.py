@@ -10,7 +10,7 @@ from mmrepose.registry import MODELS
 from mmrepose.structures import PoseTransferDataSample
 from test_utils.test_mmpose_stack import tiny_bottomup_ae_config
 
-from tiny_models import random_batch, tiny_b2_cfg
+from tiny_models import random_batch, tiny_b1_cfg, tiny_b2_cfg
 
 SIZE = (32, 24)
 
@@ -96,3 +96,26 @@ def test_guided_sampling_uses_the_target_keypoints():
     b2 = MODELS.build(tiny_b2_cfg())
     with pytest.raises(TypeError, match='guidance_scale'):
         b2.sample(data['inputs'], num_steps=2, guidance_scale=1.0)
+
+
+def test_b2_with_the_b1_encoder_attends_to_both_token_sets():
+    """appearance_encoder and pose_alignment together: B1's tokens, then
+    RPA's, one sequence; the loss reaches both."""
+    cfg = tiny_b2_cfg()
+    cfg['appearance_encoder'] = tiny_b1_cfg()['appearance_encoder']
+    torch.manual_seed(0)
+    both = MODELS.build(cfg)
+    data = both.data_preprocessor(_batch(), True)
+    _, tokens, alignment = both.condition(data['inputs'])
+    encoder_tokens = both.appearance_encoder(data['inputs']['source_img'])
+    assert tokens.shape[1] == encoder_tokens.shape[1] + \
+        alignment.tokens.shape[1]
+    assert torch.equal(tokens[:, :encoder_tokens.shape[1]], encoder_tokens)
+    losses = both(**data, mode='loss')
+    sum(v for k, v in losses.items() if k.startswith('loss')).backward()
+    for part in (both.appearance_encoder, both.pose_alignment):
+        assert any(p.grad is not None and p.grad.abs().sum() > 0
+                   for p in part.parameters())
+    with pytest.raises(ValueError, match='appearance_encoder .* or both'):
+        MODELS.build({**cfg, 'appearance_encoder': None,
+                      'pose_alignment': None})

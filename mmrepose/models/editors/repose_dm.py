@@ -6,12 +6,13 @@ only in config:
 
 - ``autoencoder``: identity (pixel space, PIDM-like) or a frozen
   ``AutoencoderKL`` (latent space, the paper's DeepFashion model);
-- the source-appearance tokens the U-Net cross-attends to: either an
+- the source-appearance tokens the U-Net cross-attends to: those of an
   ``appearance_encoder`` of the source image (B1:
-  :class:`SourceAppearanceEncoder`) or ``pose_alignment``, the Recurrent
+  :class:`SourceAppearanceEncoder`), of ``pose_alignment``, the Recurrent
   Pose Alignment that warps the source to the target pose (B2 and the full
   model: :class:`RecurrentPoseAlignment`, whose auxiliary loss is added to
-  the diffusion loss, optionally alone for ``rpa_warmup_iters`` first);
+  the diffusion loss, optionally alone for ``rpa_warmup_iters`` first), or
+  of both, concatenated (B1's encoder with RPA added);
 - ``unet``: eps_theta(y_t, t, P, I_S) (Eq. 2) predicting eps and the
   learned-range variance;
 - ``diffusion``: schedule and the mse + vlb loss (Eqs. 3-4); its
@@ -58,7 +59,8 @@ class RePoseDM(BaseModel):
         unet: :class:`PoseConditionedUNet` config.
         appearance_encoder: Appearance-token encoder config (B1).
         pose_alignment: :class:`RecurrentPoseAlignment` config (B2, full);
-            exactly one of the two is given.
+            at least one of the two is given (both: their tokens are
+            concatenated, encoder first).
         rpa_warmup_iters: Training iterations with the RPA loss alone
             before the diffusion loss joins (under DDP, set
             ``find_unused_parameters=True`` when this is > 0).
@@ -91,9 +93,9 @@ class RePoseDM(BaseModel):
         self.autoencoder = MODELS.build(
             autoencoder or dict(type='IdentityAutoencoder'))
         self.unet = MODELS.build(unet)
-        if (appearance_encoder is None) == (pose_alignment is None):
-            raise ValueError('give exactly one of appearance_encoder (B1) '
-                             'and pose_alignment (RPA)')
+        if appearance_encoder is None and pose_alignment is None:
+            raise ValueError('give appearance_encoder (B1), pose_alignment '
+                             '(RPA) or both')
         self.appearance_encoder = appearance_encoder and \
             MODELS.build(appearance_encoder)
         self.pose_alignment = pose_alignment and MODELS.build(pose_alignment)
@@ -143,15 +145,17 @@ class RePoseDM(BaseModel):
         """(pose input, appearance tokens, RPA output or None) of a
         batch."""
         pose_in = self.encode_pose(inputs['target_pose'])
+        tokens = [] if self.appearance_encoder is None else \
+            [self.appearance_encoder(inputs['source_img'])]
         if self.pose_alignment is None:
-            return pose_in, self.appearance_encoder(inputs['source_img']), None
+            return pose_in, tokens[0], None
         if 'source_pose' not in inputs:
             raise KeyError('pose alignment needs the source pose: set '
                            "GeneratePoseEncoding keys=('source', 'target')")
         alignment = self.pose_alignment(
             inputs['source_img'], inputs['source_pose'], pose_in,
             self.autoencoder.encode, self.encode_pose)
-        return pose_in, alignment.tokens, alignment
+        return pose_in, torch.cat([*tokens, alignment.tokens], 1), alignment
 
     def null_condition(self, pose_in: Tensor,
                        tokens: Tensor) -> tuple[Tensor, Tensor]:
