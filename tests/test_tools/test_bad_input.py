@@ -33,7 +33,8 @@ def files(tmp_path_factory) -> dict[str, Path]:
     state = MODELS.build(Config.fromfile(CONFIG).model).state_dict()
     paths = {name: tmp / name for name in (
         'model.pth', 'evil.pth', 'truncated.pth', 'nan.json', 'big.json',
-        'ten.json', 'outside.json', 'black.png', 'blocked', 'empty.jpg')}
+        'ten.json', 'outside.json', 'missing.json', 'black.png', 'blocked',
+        'empty.jpg', 'taken')}
     torch.save({'state_dict': state}, paths['model.pth'])
     torch.save({'state_dict': state, 'meta': {'x': Malicious()}},
                paths['evil.pth'])
@@ -47,6 +48,9 @@ def files(tmp_path_factory) -> dict[str, Path]:
         dict(pose, keypoints=pose['keypoints'][:10])))
     paths['outside.json'].write_text(json.dumps(
         dict(pose, keypoints=[[5000, 5000]] * 18)))
+    paths['missing.json'].write_text(json.dumps(
+        dict(pose, keypoints=[[-1, -1]] * 18)))
+    (paths['taken'] / 'demo.png').mkdir(parents=True)  # a folder, not a file
     cv2.imwrite(str(paths['black.png']), np.zeros((256, 176, 3), np.uint8))
     paths['blocked'].write_text('a file where a folder should be')
     paths['empty.jpg'].write_bytes(b'')
@@ -80,6 +84,12 @@ CASES = [
      'outside.json'),
     ('demo: black image as a driving photo',
      demo(SOURCE, '{black.png}', '--checkpoint', '{model.pth}'), 'black.png'),
+    ('demo: every keypoint missing',
+     demo(SOURCE, '{missing.json}', '--checkpoint', '{model.pth}'),
+     'missing.json'),
+    ('demo: a folder where the grid is to be written',
+     demo('--checkpoint', '{model.pth}', '--out-dir', '{taken}'),
+     'demo.png'),
     ('demo: output folder under a file',
      demo('--checkpoint', '{model.pth}', '--out-dir', '{blocked}/sub'),
      'cannot write to --out-dir'),
@@ -94,6 +104,9 @@ CASES = [
     ('test.py: pose-estimator weights as the model',
      ['tools/test.py', str(CONFIG), str(ESTIMATOR), '--work-dir', '{work}'],
      'ae_hrnet_w16_synthfashion_128.pth does not match config'),
+    ('test.py: truncated checkpoint',
+     ['tools/test.py', str(CONFIG), '{truncated.pth}', '--work-dir',
+      '{work}'], 'cannot read checkpoint'),
     ('test.py: malicious checkpoint',
      ['tools/test.py', str(CONFIG), '{evil.pth}', '--work-dir', '{work}'],
      'outside the allow-list'),
