@@ -101,6 +101,40 @@ def coco17_to_openpose18(keypoints: np.ndarray) -> np.ndarray:
     return out
 
 
+#: Keypoint layouts a pose estimator may predict, and by their count.
+KEYPOINT_LAYOUTS = ('coco17', 'openpose18')
+LAYOUTS_BY_COUNT = {NUM_COCO17: 'coco17', NUM_OPENPOSE18: 'openpose18'}
+
+
+def from_openpose18(keypoints: np.ndarray | torch.Tensor, layout: str
+                    ) -> np.ndarray | torch.Tensor:
+    """OpenPose-18 ``(..., 18, 2)`` keypoints in ``layout`` (``'coco17'``
+    drops the neck; ``'openpose18'``: unchanged), same array type."""
+    _check_count(keypoints, NUM_OPENPOSE18, 'OpenPose-18')
+    if layout == 'coco17':
+        return openpose18_to_coco17(keypoints)
+    if layout == 'openpose18':
+        return keypoints
+    raise ValueError(f'unknown keypoint layout {layout!r}; choose from '
+                     f'{KEYPOINT_LAYOUTS}')
+
+
+def to_openpose18(keypoints: np.ndarray | torch.Tensor, layout: str
+                  ) -> np.ndarray | torch.Tensor:
+    """``(..., K, 2)`` keypoints of ``layout`` as OpenPose-18 ``(..., 18,
+    2)``, same array type (COCO-17 gains the neck, see
+    :func:`coco17_to_openpose18`)."""
+    if layout == 'openpose18':
+        return keypoints
+    if layout != 'coco17':
+        raise ValueError(f'unknown keypoint layout {layout!r}; choose from '
+                         f'{KEYPOINT_LAYOUTS}')
+    if isinstance(keypoints, torch.Tensor):
+        out = coco17_to_openpose18(keypoints.detach().cpu().float().numpy())
+        return torch.from_numpy(out).to(keypoints.device)
+    return coco17_to_openpose18(np.asarray(keypoints, dtype=np.float32))
+
+
 def _check_count(keypoints: np.ndarray, expected: int, layout: str) -> None:
     if keypoints.ndim < 2 or keypoints.shape[-2:] != (expected, 2):
         raise ValueError(f'expected {layout} keypoints of shape (..., '

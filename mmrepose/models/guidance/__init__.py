@@ -2,11 +2,11 @@
 from .pose_interaction_field import (DEFAULT_SAMPLE_CFG, DEFAULT_TRAIN_CFG,
                                      PIFGuidance, PoseCritic,
                                      PoseInteractionField)
-from .target_heatmaps import (openpose18_to_layout, render_gaussian_heatmaps,
+from .target_heatmaps import (DEFAULT_HEATMAP_SIGMA, render_gaussian_heatmaps,
                               stack_target_keypoints)
 
 __all__ = [
     'PoseInteractionField', 'PIFGuidance', 'PoseCritic', 'DEFAULT_TRAIN_CFG',
-    'DEFAULT_SAMPLE_CFG', 'render_gaussian_heatmaps', 'openpose18_to_layout',
+    'DEFAULT_SAMPLE_CFG', 'render_gaussian_heatmaps', 'DEFAULT_HEATMAP_SIGMA',
     'stack_target_keypoints'
 ]

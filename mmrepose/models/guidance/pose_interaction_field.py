@@ -49,16 +49,13 @@ from torch import Tensor, nn
 
 from mmrepose.registry import MODELS
 from ..diffusion import GaussianDiffusion
-from ..pose_estimators import MMPoseEstimator
+from mmrepose.structures.keypoint_layout import (KEYPOINT_LAYOUTS,
+                                                 from_openpose18)
 from .pif_guidance import PIFGuidance, per_sample
-from .target_heatmaps import (KEYPOINT_LAYOUTS, openpose18_to_layout,
-                              render_gaussian_heatmaps)
+from .target_heatmaps import DEFAULT_HEATMAP_SIGMA, render_gaussian_heatmaps
 
 #: decode(sample) -> image in [-1, 1], differentiable
 DecodeFn = Callable[[Tensor], Tensor]
-
-#: Default sigma (heatmap cells) when the estimator does not tell its own.
-DEFAULT_HEATMAP_SIGMA = 2.0
 
 DEFAULT_TRAIN_CFG = dict(enabled=True, max_timestep=400, batch_fraction=1.0,
                          eta=1.0)
@@ -86,6 +83,10 @@ class PoseCritic(Protocol):
         ``heatmap_sigma``: Gaussian sigma of its training targets, in heatmap
         cells (else read from an mmpose model's ``head.decoder.sigma``, else
         2).
+        ``heatmap_offset``: image pixels to add before dividing by the
+        stride to find a point's heatmap cell (0 when absent;
+        :class:`~mmrepose.models.pose_estimators.MMPoseEstimator` resizing
+        its input by ``scale``: ``0.5 - 0.5 / scale``).
     """
 
     def heatmaps(self, images: Tensor) -> Tensor:
@@ -224,9 +225,7 @@ class PoseInteractionField(nn.Module):
 
     def _offset(self) -> float:
         """Image-pixel offset of the heatmap grid (target_heatmaps doc)."""
-        if isinstance(self.estimator, MMPoseEstimator):
-            return 0.5 - 0.5 / float(self.estimator.scale)
-        return 0.0
+        return float(getattr(self.estimator, 'heatmap_offset', 0.0))
 
     def estimator_heatmaps(self, images: Tensor
                            ) -> tuple[Tensor, tuple[float, float]]:
@@ -244,7 +243,7 @@ class PoseInteractionField(nn.Module):
         An :class:`MMPoseEstimator` with ``scale != 1`` shifts the centres
         as its :meth:`~MMPoseEstimator.keypoints` does."""
         keypoints = torch.as_tensor(keypoints, dtype=torch.float32)
-        kp = openpose18_to_layout(keypoints, self.keypoint_layout)
+        kp = from_openpose18(keypoints, self.keypoint_layout)
         return render_gaussian_heatmaps(kp, image_size, heatmap_size,
                                         self.heatmap_sigma, stride,
                                         self._offset())

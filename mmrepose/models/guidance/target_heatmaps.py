@@ -32,25 +32,10 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor
 
-from mmrepose.structures.keypoint_layout import (NUM_OPENPOSE18,
-                                                 openpose18_to_coco17)
 
-#: Keypoint layouts an estimator may predict.
-KEYPOINT_LAYOUTS = ('coco17', 'openpose18')
-
-
-def openpose18_to_layout(keypoints: Tensor, layout: str) -> Tensor:
-    """``(B, 18, 2)`` OpenPose-18 keypoints in ``layout`` (``'coco17'``:
-    ``(B, 17, 2)``, the neck dropped; ``'openpose18'``: unchanged)."""
-    if keypoints.ndim != 3 or keypoints.shape[1:] != (NUM_OPENPOSE18, 2):
-        raise ValueError(f'expected (B, 18, 2) OpenPose-18 keypoints, got '
-                         f'{tuple(keypoints.shape)}')
-    if layout == 'coco17':
-        return openpose18_to_coco17(keypoints)
-    if layout == 'openpose18':
-        return keypoints
-    raise ValueError(f'unknown keypoint layout {layout!r}; choose from '
-                     f'{KEYPOINT_LAYOUTS}')
+#: Gaussian sigma (heatmap cells) of target heatmaps when the estimator
+#: does not tell its own (mmpose's associative-embedding recipes use 2).
+DEFAULT_HEATMAP_SIGMA = 2.0
 
 
 def render_gaussian_heatmaps(keypoints: Tensor, image_size: Sequence[int],

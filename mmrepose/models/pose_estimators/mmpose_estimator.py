@@ -90,26 +90,20 @@ from mmrepose.engine.checkpoint_loading import (CheckpointReadError,
                                                 mismatch_summary,
                                                 read_checkpoint)
 from mmrepose.registry import MODELS
-from mmrepose.structures.keypoint_layout import (NUM_COCO17, NUM_OPENPOSE18,
-                                                 coco17_to_openpose18,
-                                                 openpose18_to_coco17)
+from mmrepose.structures.keypoint_layout import (LAYOUTS_BY_COUNT,
+                                                 from_openpose18,
+                                                 to_openpose18)
 from mmrepose.utils import install_mmcv_ops_placeholders
+from ..guidance.target_heatmaps import DEFAULT_HEATMAP_SIGMA
+
 
 class PoseEstimatorCheckpointError(RuntimeError):
     """A pose-estimator checkpoint that cannot be (safely) read or does not
     fit its config; the message is one line and says why."""
 
 
-#: Layouts :class:`MMPoseEstimator` converts to and from OpenPose-18, by
-#: their number of keypoints (used when ``keypoint_layout`` is not given).
-LAYOUTS_BY_COUNT = {NUM_COCO17: 'coco17', NUM_OPENPOSE18: 'openpose18'}
-
-#: ``sigma`` of mmpose's associative-embedding recipes, used when neither the
-#: argument nor the config gives one.
-DEFAULT_HEATMAP_SIGMA = 2.0
-
-_INSTALL_HINT = ('install the mmpose stack with `make install` (see docs/install.md; '
-                 'requirements/mmpose.txt)')
+_INSTALL_HINT = ('install the mmpose stack with `make install` (see '
+                 'docs/install.md; requirements/mmpose.txt)')
 
 
 def _import_mmpose() -> tuple[Any, Any]:
@@ -300,6 +294,13 @@ class MMPoseEstimator(nn.Module):
         return self._net_heatmap_stride / self.scale
 
     @property
+    def heatmap_offset(self) -> float:
+        """Image pixels added before dividing by :attr:`heatmap_stride` to
+        find a point's heatmap cell: ``0.5 - 0.5 / scale`` (the input is
+        resized by ``scale``; see :meth:`keypoints`)."""
+        return 0.5 - 0.5 / self.scale
+
+    @property
     def feature_stride(self) -> float:
         """Image pixels per feature pixel (network stride / ``scale``)."""
         return self._net_feature_stride / self.scale
@@ -392,28 +393,15 @@ class MMPoseEstimator(nn.Module):
         """``(..., K, 2)`` keypoints of this model's layout as OpenPose-18
         ``(..., 18, 2)`` (same array type; COCO-17 gains the neck as the
         shoulders' midpoint; -1 marks missing keypoints)."""
-        return self._convert(keypoints, 'openpose18')
+        return to_openpose18(keypoints, self.keypoint_layout)
 
     def from_openpose18(self, keypoints: np.ndarray | torch.Tensor
                         ) -> np.ndarray | torch.Tensor:
         """OpenPose-18 ``(..., 18, 2)`` keypoints (e.g. a target pose) in
         this model's layout ``(..., K, 2)`` (COCO-17 drops the neck)."""
-        return self._convert(keypoints, 'from_openpose18')
+        return from_openpose18(keypoints, self.keypoint_layout)
 
     def keypoints_openpose18(self, images: torch.Tensor) -> torch.Tensor:
         """:meth:`keypoints` converted to OpenPose-18, ``(B, 18, 2)``."""
         return self.to_openpose18(self.keypoints(images))
 
-    def _convert(self, keypoints, direction: str):
-        layout = self.keypoint_layout
-        if layout == 'openpose18':
-            return keypoints
-        if layout != 'coco17':
-            raise ValueError(f'no conversion between keypoint layout '
-                             f'{layout!r} and OpenPose-18')
-        fn = coco17_to_openpose18 if direction == 'openpose18' else \
-            openpose18_to_coco17
-        if isinstance(keypoints, torch.Tensor):
-            out = fn(keypoints.detach().cpu().float().numpy())
-            return torch.from_numpy(out).to(keypoints.device)
-        return fn(np.asarray(keypoints, dtype=np.float32))
