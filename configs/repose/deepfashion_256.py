@@ -21,4 +21,5 @@ model = dict(
         mask_threshold=0.1,
         train_cfg=dict(enabled=True, max_timestep=400, batch_fraction=1.0,
                        eta=1.0),
-        sample_cfg=dict(scale=1.0, steps='all', self_recurrence=0)))
+        sample_cfg=dict(steps='all', self_recurrence=0)),
+    test_cfg=dict(guidance_scale=1.0))

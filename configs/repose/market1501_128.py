@@ -12,5 +12,5 @@ model = dict(
             checkpoint='pretrained/'
             'hrnet_w32_coco_512x512-bcb8c247_20200816.pth',
             scale=4.0),
-        train_cfg=dict(max_timestep=400, eta=1.0),
-        sample_cfg=dict(scale=1.0)))
+        train_cfg=dict(max_timestep=400, eta=1.0)),
+    test_cfg=dict(guidance_scale=1.0))  # s of Eq. 16

@@ -13,5 +13,5 @@ model = dict(
             checkpoint='checkpoints/pose_estimators/'
             'ae_hrnet_w16_synthfashion_128.pth',
             scale=1.0),
-        train_cfg=dict(max_timestep=400, eta=1.0),
-        sample_cfg=dict(scale=1.0)))
+        train_cfg=dict(max_timestep=400, eta=1.0)),
+    test_cfg=dict(guidance_scale=1.0))  # s of Eq. 16

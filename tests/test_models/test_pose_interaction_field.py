@@ -341,7 +341,7 @@ def test_guidance_scale_zero_and_step_window(diffusion):
     x_t, eps = blob_image(8, 8), torch.randn(1, 3, H, W)
     zero = field.guidance_fn(diffusion, identity, kps, 2.0, scale=0.0)
     assert zero(x_t, torch.tensor([900]), eps) is eps
-    guide = field.guidance_fn(diffusion, identity, kps, 2.0)
+    guide = field.guidance_fn(diffusion, identity, kps, 2.0, scale=1.0)
     assert guide(x_t, torch.tensor([400]), eps) is eps      # p = 0.6
     assert guide(x_t, torch.tensor([0]), eps) is eps        # p = 1, last
     assert guide(x_t, torch.tensor([600]), eps) is not eps  # p = 0.4
@@ -349,7 +349,7 @@ def test_guidance_scale_zero_and_step_window(diffusion):
     # p = (T - 1 - t) / (T - 1): t = 500 -> 0.4995, t = 499 -> 0.5005
     assert guide.in_window(torch.tensor([999, 500, 499])).tolist() == [
         True, True, False]
-    everything = field.guidance_fn(diffusion, identity, kps, 2.0,
+    everything = field.guidance_fn(diffusion, identity, kps, 2.0, 1.0,
                                    steps='all')
     assert everything.in_window(torch.tensor([999, 0])).all()
     # per sample: only the sample in the window changes
@@ -357,8 +357,10 @@ def test_guidance_scale_zero_and_step_window(diffusion):
                 torch.cat([eps, eps]))
     assert not torch.equal(out[0], eps[0]) and torch.equal(out[1], eps[0])
     with pytest.raises(ValueError, match='steps must be'):
-        field.guidance_fn(diffusion, identity, kps, 2.0,
+        field.guidance_fn(diffusion, identity, kps, 2.0, 1.0,
                           steps=dict(start=0.6, end=0.2))
+    with pytest.raises(TypeError, match='test_cfg.guidance_scale'):
+        PoseInteractionField(BlobEstimator(), sample_cfg=dict(scale=1.0))
 
 
 # -- sampler: self-recurrence -------------------------------------------------

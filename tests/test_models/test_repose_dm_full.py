@@ -21,8 +21,8 @@ def _full_cfg(enabled: bool = True, scale: float = 1.0) -> dict:
         type='PoseInteractionField',
         estimator=dict(type='MMPoseEstimator',
                        config=tiny_bottomup_ae_config(), checkpoint=None),
-        train_cfg=dict(enabled=enabled, max_timestep=1000),
-        sample_cfg=dict(scale=scale))
+        train_cfg=dict(enabled=enabled, max_timestep=1000))
+    cfg['test_cfg'] = {**cfg['test_cfg'], 'guidance_scale': scale}
     return cfg
 
 

@@ -73,8 +73,8 @@ class RePoseDM(BaseModel):
             unipc), ``num_steps``, ``cfg_scale``, ``seed``, ``progress``,
             ``autocast`` (None, or ``'bf16'``: the denoiser under bfloat16
             autocast, the sampler's arithmetic in float32), and
-            with PIF ``guidance_scale`` (s of Eq. 16; default the field's
-            ``sample_cfg.scale``).
+            with PIF ``guidance_scale`` (s of Eq. 16, the one knob of the
+            guidance strength; default 1.0).
         data_preprocessor: :class:`PoseTransferDataPreprocessor` config.
     """
 
@@ -125,9 +125,7 @@ class RePoseDM(BaseModel):
         self.null_token = nn.Parameter(torch.randn(1, 1, context_dim) * 0.02)
         self.test_cfg = {**DEFAULT_TEST_CFG, **(test_cfg or {})}
         if self.pose_interaction_field is not None:
-            self.test_cfg.setdefault(
-                'guidance_scale',
-                self.pose_interaction_field.sample_cfg['scale'])
+            self.test_cfg.setdefault('guidance_scale', 1.0)
 
     # -- conditioning -------------------------------------------------------
     def encode_pose(self, pose: Tensor) -> Tensor:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import torch
@@ -17,7 +18,11 @@ from torch import Tensor
 from ..diffusion import GaussianDiffusion
 
 if TYPE_CHECKING:
-    from .pose_interaction_field import DecodeFn, PoseInteractionField
+    from .pose_interaction_field import DecodeFn
+
+#: ``(x0_hat, decode, target_keypoints) -> (dG/dx0_hat, G per sample)``:
+#: :meth:`PoseInteractionField.energy_and_gradient` in heatmap mode.
+EnergyGradientFn = Callable[..., tuple[Tensor, Tensor]]
 
 
 def per_sample(values: Tensor, like: Tensor) -> Tensor:
@@ -41,11 +46,11 @@ class PIFGuidance:
     ``energies`` (mean G before each guided step, detached tensors).
     """
 
-    def __init__(self, field: PoseInteractionField,
+    def __init__(self, energy_and_gradient: EnergyGradientFn,
                  diffusion: GaussianDiffusion, decode: DecodeFn,
                  target_keypoints: Tensor, cfg_scale: float, scale: float,
                  window: tuple[float, float], self_recurrence: int = 0):
-        self.field = field
+        self.energy_and_gradient = energy_and_gradient
         self.diffusion = diffusion
         self.decode = decode
         self.target_keypoints = torch.as_tensor(target_keypoints,
@@ -80,9 +85,8 @@ class PIFGuidance:
             return eps
         begin = time.perf_counter()
         x0_hat = self.diffusion.predict_x0(x_t.detach(), t, eps.detach())
-        grad, energy = self.field.energy_and_gradient(
-            x0_hat, self.decode, self._keypoints_on(x_t.device),
-            mode='heatmap')
+        grad, energy = self.energy_and_gradient(
+            x0_hat, self.decode, self._keypoints_on(x_t.device))
         coef = self.cfg_scale * self.scale * per_sample(
             self.diffusion.sqrt_one_minus_alphas_cumprod[t], grad)
         self.num_guided += 1

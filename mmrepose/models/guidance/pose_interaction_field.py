@@ -40,6 +40,7 @@ term then removes; ``eta`` (any sign) is a config value for that reason.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
 
@@ -59,7 +60,7 @@ DecodeFn = Callable[[Tensor], Tensor]
 
 DEFAULT_TRAIN_CFG = dict(enabled=True, max_timestep=400, batch_fraction=1.0,
                          eta=1.0)
-DEFAULT_SAMPLE_CFG = dict(scale=1.0, steps='all', self_recurrence=0)
+DEFAULT_SAMPLE_CFG = dict(steps='all', self_recurrence=0)
 
 
 @runtime_checkable
@@ -146,7 +147,9 @@ class PoseInteractionField(nn.Module):
             global RNG; 1 and 0 draw nothing), ``eta`` (a float, or
             ``'sqrt_one_minus_alphas_cumprod'`` for Universal Guidance's
             eta = sqrt(1 - ab_t), making the factor (1 - ab_t)).
-        sample_cfg: Eq. 16: ``scale`` (s; 0 disables), ``steps`` (``'all'``
+        sample_cfg: Eq. 16, how (its scale s is the model's sampling
+            option ``guidance_scale``, :class:`RePoseDM` ``test_cfg``):
+            ``steps`` (``'all'``
             or ``dict(start=a, end=b)``: guide the steps whose position along
             the trajectory ``p = (T - 1 - t) / (T - 1)`` (0 = the noisiest,
             first step; 1 = the last step, t = 0) is in [a, b), b >= 1
@@ -188,6 +191,10 @@ class PoseInteractionField(nn.Module):
                              f'{self.keypoint_layout!r}; choose from '
                              f'{KEYPOINT_LAYOUTS}')
         self.train_cfg = _merge_cfg(DEFAULT_TRAIN_CFG, train_cfg, 'train_cfg')
+        if 'scale' in (sample_cfg or {}):
+            raise TypeError('sample_cfg.scale is no longer read: the guidance '
+                            'scale s is the model\'s test_cfg.guidance_scale '
+                            '(default 1.0)')
         self.sample_cfg = _merge_cfg(DEFAULT_SAMPLE_CFG, sample_cfg,
                                      'sample_cfg')
         fraction = self.train_cfg['batch_fraction']
@@ -389,17 +396,21 @@ class PoseInteractionField(nn.Module):
 
     def guidance_fn(self, diffusion: GaussianDiffusion, decode: DecodeFn,
                     target_keypoints: Tensor, cfg_scale: float,
-                    **overrides) -> PIFGuidance:
+                    scale: float, **overrides) -> PIFGuidance:
         """The Eq. 16 callback ``guidance(x_t, t, eps_cfg) -> eps_hat`` for
-        :meth:`DiffusionSampler.sample`, for one batch of target poses.
+        :meth:`DiffusionSampler.sample`, for one batch of target poses, at
+        guidance scale ``scale`` (s; 0 disables).
 
-        ``overrides``: any of ``scale``, ``steps``, ``self_recurrence``
-        (default: ``sample_cfg``). The returned object carries
+        ``overrides``: ``steps``, ``self_recurrence`` (default:
+        ``sample_cfg``). The returned object calls this field's heatmap
+        energy gradient (it holds that function, not the field), carries
         ``self_recurrence`` (the sampler reads it) and counts its calls,
         guided calls and time (the guidance cost).
         """
         cfg = _merge_cfg(self.sample_cfg, overrides, 'sample_cfg')
-        return PIFGuidance(self, diffusion, decode, target_keypoints,
-                           cfg_scale, float(cfg['scale']),
+        gradient = functools.partial(self.energy_and_gradient,
+                                     mode='heatmap')
+        return PIFGuidance(gradient, diffusion, decode, target_keypoints,
+                           cfg_scale, float(scale),
                            self._step_window(cfg['steps']),
                            int(cfg['self_recurrence']))
