@@ -38,7 +38,7 @@ export PYTHONPATH=$site:$PWD PYTHONUNBUFFERED=1
     --poses-per-id 6 --seed 0
 # 3 seeds x 4 trained variants (full_eta0 samples with B2's weights)
 time python3 tools/analysis/run_ablation.py configs/ablation/synthfashion_64.py \
-    --work-root "$work_root" --jobs 12 --device cuda
+    --work-root "$work_root" --jobs 15 --device cuda
 cp "$work_root"/{report.md,report.json,selection.json} "$results"/
 [[ -f $work_root/grid.png ]] && cp "$work_root/grid.png" "$results"/
 echo "results in $results"
