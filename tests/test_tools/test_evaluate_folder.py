@@ -163,24 +163,35 @@ def test_missing_weights_and_files_are_one_line_errors(folders, tmp_path,
 
 
 DOCS_COPY_SOURCE = dict(ssim=0.396, psnr=14.00, masked_l1=0.222)
-SYNTHFASHION = ROOT / 'data' / 'synthfashion'
 
 
-@pytest.mark.slow  # scores 600 pairs
-@pytest.mark.skipif(not (SYNTHFASHION / 'fasion-resize-pairs-test.csv')
-                    .is_file(), reason='data/synthfashion not generated '
-                    '(docs/data.md: make_synthfashion.py --train-ids 150 '
-                    '--test-ids 20 --val-ids 20 --poses-per-id 6 --seed 0)')
-def test_copy_source_baseline_gives_the_documented_row(tmp_path, capsys):
-    """docs/embedded_model.md, "Test scores": the copy-source row (600 SynthFashion test
-    pairs at 64x44, resized as the test pipeline does)."""
+@pytest.fixture(scope='module')
+def standard_synthfashion(tmp_path_factory) -> Path:
+    """The standard SynthFashion set (docs/data.md): data/synthfashion when
+    it has been generated, else generated here (about 20 s)."""
+    root = ROOT / 'data' / 'synthfashion'
+    if (root / 'fasion-resize-pairs-test.csv').is_file():
+        return root
+    root = tmp_path_factory.mktemp('synthfashion')
+    generate_synthfashion(str(root), size=(256, 176), train_ids=150,
+                          test_ids=20, val_ids=20, poses_per_id=6, seed=0,
+                          progress=False)
+    return root
+
+
+@pytest.mark.slow  # generates the set and scores 600 pairs
+def test_copy_source_baseline_gives_the_documented_row(standard_synthfashion,
+                                                       tmp_path, capsys):
+    """docs/embedded_model.md, "Test scores": the copy-source row (600
+    SynthFashion test pairs at 64x44, resized as the test pipeline does)."""
+    root = standard_synthfashion
     load_script('tools/evaluate_folder.py').main([
-        '--gt', str(SYNTHFASHION / 'test'), '--pairs',
-        str(SYNTHFASHION / 'fasion-resize-pairs-test.csv'), '--baseline',
+        '--gt', str(root / 'test'), '--pairs',
+        str(root / 'fasion-resize-pairs-test.csv'), '--baseline',
         'copy-source', '--protocol', 'standard', '--size', '64x44',
         '--resize', 'cv2-area', '--metrics', 'ssim_256,psnr,masked_l1',
         '--annotations',
-        str(SYNTHFASHION / 'fasion-resize-annotation-test.csv'),
+        str(root / 'fasion-resize-annotation-test.csv'),
         '--out', str(tmp_path / 'copy_source.json')])
     got = values(capsys.readouterr().out, 'standard')
     assert round(got['standard/ssim_256_sigma1.5'], 3) == \
