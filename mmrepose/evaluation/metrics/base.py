@@ -154,7 +154,9 @@ class PoseTransferMetric(BaseMetric):
     def report(self, metrics: dict[str, float], details: str = '') -> None:
         """Log the computed values with the protocol they follow."""
         values = ', '.join(f'{k}={v:.4f}' for k, v in metrics.items())
-        print_log(f'[protocol {self.protocol}] {type(self).__name__}: '
+        label = f'protocol {self.protocol}' if self.prefix == self.protocol \
+            else f'{self.prefix}, protocol {self.protocol}'
+        print_log(f'[{label}] {type(self).__name__}: '
                   f'{values}' + (f' ({details})' if details else ''),
                   logger='current')
 
