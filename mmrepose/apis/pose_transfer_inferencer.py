@@ -6,9 +6,9 @@
                         ['demo/examples/target_pose.json'], out_dir='outputs')
     result['predictions'][0]                       # (H, W, 3) uint8 RGB
 
-The model's image size and pose encoding are read from its config's test
-pipeline; the source is resized to that size and each target pose is
-rendered with that encoding (see :mod:`mmrepose.apis.target_pose` for the
+The model's image size, resize interpolation and pose encoding are read
+from its config's test pipeline; the source is resized to that size as the
+test pipeline resizes and each target pose is rendered with that encoding (see :mod:`mmrepose.apis.target_pose` for the
 accepted pose forms).
 """
 from __future__ import annotations
@@ -21,14 +21,14 @@ from pathlib import Path
 from typing import Any
 
 import cv2
+import mmcv
 import numpy as np
 import torch
 from mmengine.config import Config
 
 from mmrepose.datasets.transforms import encode_pose, load_rgb_image
-from mmrepose.structures import images_to_unit_range
-from mmrepose.registry import INFERENCERS, MODELS
-from mmrepose.structures import PoseTransferDataSample
+from mmrepose.registry import INFERENCERS, MODELS, TRANSFORMS
+from mmrepose.structures import PoseTransferDataSample, images_to_unit_range
 from mmrepose.structures.keypoint_layout import MISSING
 from mmrepose.visualization import pose_map_to_rgb, tile_grid
 from .init_model import init_model
@@ -46,8 +46,9 @@ KEYPOINT_SCORE_THRESHOLD = 0.1
 PHOTO_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.webp')
 
 
-def _pipeline_settings(cfg: Config) -> tuple[tuple[int, int], str]:
-    """(image size (H, W), pose encoding) from the config's test pipeline."""
+def _pipeline_settings(cfg: Config) -> tuple[tuple[int, int], str, str]:
+    """(image size (H, W), pose encoding, resize interpolation) from the
+    config's test pipeline."""
     pipeline = (cfg.get('test_dataloader') or cfg.train_dataloader
                 ).dataset.pipeline
     steps = {step['type']: step for step in pipeline}
@@ -55,8 +56,10 @@ def _pipeline_settings(cfg: Config) -> tuple[tuple[int, int], str]:
         raise ValueError('the config\'s test pipeline needs ResizePair and '
                          'GeneratePoseEncoding to define the input size and '
                          'pose encoding')
-    w, h = steps['ResizePair']['scale']
-    return (int(h), int(w)), steps['GeneratePoseEncoding']['encoding']
+    resize = TRANSFORMS.build(steps['ResizePair'])
+    w, h = resize.scale
+    return ((int(h), int(w)), steps['GeneratePoseEncoding']['encoding'],
+            resize.interpolation)
 
 
 def _repository_path(path: str) -> str:
@@ -97,7 +100,8 @@ class PoseTransferInferencer:
         self.cfg, self.model = init_model(config or DEFAULT_CONFIG,
                                           weights or DEFAULT_WEIGHTS, device)
         self.device = torch.device(device)
-        self.image_size, self.pose_encoding = _pipeline_settings(self.cfg)
+        self.image_size, self.pose_encoding, self.interpolation = \
+            _pipeline_settings(self.cfg)
         self._estimator_cfg = pose_estimator or self.cfg.get(
             'inference_pose_estimator')
         self._estimator = None
@@ -108,8 +112,8 @@ class PoseTransferInferencer:
                 img.shape[2] != 3 or img.dtype != np.uint8:
             raise ValueError('the source must be an image path or an '
                              '(H, W, 3) uint8 RGB array')
-        h, w = self.image_size
-        return cv2.resize(img, (w, h), interpolation=cv2.INTER_AREA)
+        h, w = self.image_size  # resized as the test pipeline resizes
+        return mmcv.imresize(img, (w, h), interpolation=self.interpolation)
 
     def pose_estimator(self) -> torch.nn.Module:
         """The estimator that reads poses from photos (built on first use)."""

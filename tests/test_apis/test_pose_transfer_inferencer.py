@@ -252,3 +252,17 @@ def test_pose_image_is_read_back(inferencer, tmp_path):
     scaled = result['target_keypoints'][0]
     expected = inferencer.keypoints(kps.tolist(), frame)
     np.testing.assert_allclose(scaled[keep], expected[keep], atol=0.5)  # x1/4
+
+
+@pytest.mark.parametrize('config, interpolation', [
+    ('configs/repose/synthfashion_64_b1.py', 'area'),
+    ('configs/repose/deepfashion_256_b1.py', 'bicubic')])
+def test_source_is_resized_as_the_test_pipeline_resizes(config,
+                                                        interpolation):
+    from mmrepose.apis.pose_transfer_inferencer import _pipeline_settings
+    cfg = Config.fromfile(ROOT / config)
+    size, _, method = _pipeline_settings(cfg)
+    resize = next(t for t in cfg.test_dataloader.dataset.pipeline
+                  if t['type'] == 'ResizePair')
+    assert method == interpolation
+    assert size == (resize['scale'][1], resize['scale'][0])
