@@ -78,14 +78,14 @@ def main() -> None:
                                   saver['out_dir']),
                         f'preflight of testing {args.checkpoint} with '
                         f'{args.config}')
-    runner = build_runner(cfg)
-    model = runner.model.module if is_model_wrapper(runner.model) \
-        else runner.model
-    try:
+    try:  # files the model or the data loader cannot find: one line
+        runner = build_runner(cfg)
+        model = runner.model.module if is_model_wrapper(runner.model) \
+            else runner.model
         load_weights(model, args.checkpoint, args.config)
-    except CheckpointMismatchError as err:
+        metrics = runner.test()
+    except (CheckpointMismatchError, FileNotFoundError) as err:
         sys.exit(f'error: {err}')
-    metrics = runner.test()
     saver = next(hook for hook in runner.hooks
                  if isinstance(hook, GeneratedImageSaverHook))
     if is_main_process():  # the results JSON, as tools/evaluate_folder.py

@@ -97,13 +97,15 @@ def main() -> None:
     if args.check:
         report_and_exit(preflight(cfg, 'train', gpus=args.gpus),
                         f'preflight of training {args.config}')
-    runner = build_runner(cfg)
     try:
+        runner = build_runner(cfg)
         runner.train()
     except FloatingPointError as err:  # NonFiniteCheckOptimWrapper
         runner.logger.error(str(err))
         sys.exit(1)
-    except CheckpointReadError as err:  # resume / load_from (engine doc)
+    except (CheckpointReadError, FileNotFoundError) as err:
+        # resume / load_from (engine doc), files the model or the data
+        # loaders cannot find
         sys.exit(f'error: {err}')
     close_distributed()
 

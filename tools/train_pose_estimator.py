@@ -57,6 +57,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def setup_mmpose() -> None:
     """Register mmrepose's engine parts and transforms and mmpose's modules
     (without changing the default scope); exits if mmpose is missing."""
+    import mmrepose.models.pose_estimators  # noqa: F401  its transforms
     from mmrepose.engine import route_mmengine_loads  # + atomic_local
     from mmrepose.utils import install_mmcv_ops_placeholders
     install_mmcv_ops_placeholders()

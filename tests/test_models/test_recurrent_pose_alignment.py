@@ -158,11 +158,9 @@ def test_paper_literal_context_and_missing_source_pose():
     del data['inputs']['source_pose']
     with pytest.raises(KeyError, match='source pose'):
         model.condition(data['inputs'])
-    both = tiny_b2_cfg()
-    both['appearance_encoder'] = dict(type='SourceAppearanceEncoder',
-                                      context_dim=32)
-    with pytest.raises(ValueError, match='exactly one'):
-        MODELS.build(both)
+    neither = {**tiny_b2_cfg(), 'pose_alignment': None}
+    with pytest.raises(ValueError, match='or both'):
+        MODELS.build(neither)
 
 
 def _pairs(root, split: str):

@@ -107,6 +107,10 @@ CASES = [
     ('test.py: truncated checkpoint',
      ['tools/test.py', str(CONFIG), '{truncated.pth}', '--work-dir',
       '{work}'], 'cannot read checkpoint'),
+    ('test.py: no data',
+     ['tools/test.py', str(CONFIG), '{model.pth}', '--work-dir', '{work}',
+      '--cfg-options', 'test_dataloader.dataset.data_root={work}/nowhere'],
+     'annotation file not found'),
     ('test.py: malicious checkpoint',
      ['tools/test.py', str(CONFIG), '{evil.pth}', '--work-dir', '{work}'],
      'outside the allow-list'),
@@ -121,8 +125,14 @@ CASES = [
     ('train.py: --resume a malicious checkpoint',
      ['tools/train.py', str(CONFIG), '--resume', '{evil.pth}', '--work-dir',
       '{work}', '--cfg-options', 'train_dataloader.num_workers=0',
-      'train_dataloader.persistent_workers=False'],
+      'train_dataloader.persistent_workers=False',
+      'train_dataloader.dataset.data_root={data}',
+      'val_dataloader.dataset.data_root={data}'],
      'outside the allow-list'),
+    ('train.py: no data',
+     ['tools/train.py', str(CONFIG), '--work-dir', '{work}', '--cfg-options',
+      'train_dataloader.dataset.data_root={work}/nowhere'],
+     'annotation file not found'),
     ('evaluate_folder.py: missing ground-truth folder',
      ['tools/evaluate_folder.py', '--gt', 'nowhere', '--pred', '{work}',
       '--pairs', 'nope.csv', '--real-set', 'test', '--random-weights',
@@ -150,9 +160,9 @@ def run(argv: list[str], monkeypatch, capsys) -> tuple[int, str]:
 
 @pytest.mark.parametrize('name, argv, message', CASES,
                          ids=[c[0] for c in CASES])
-def test_bad_input_is_one_line(name, argv, message, files, tmp_path,
-                               monkeypatch, capsys):
-    names = {'{work}': str(tmp_path / 'work'),
+def test_bad_input_is_one_line(name, argv, message, files, synthfashion_64,
+                               tmp_path, monkeypatch, capsys):
+    names = {'{work}': str(tmp_path / 'work'), '{data}': str(synthfashion_64),
              **{f'{{{key}}}': str(path) for key, path in files.items()}}
     for placeholder, value in names.items():
         argv = [a.replace(placeholder, value) for a in argv]
