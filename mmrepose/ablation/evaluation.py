@@ -38,6 +38,7 @@ from torch.utils.data import DataLoader, Subset
 from tqdm import tqdm
 
 from mmrepose.apis import init_model
+from mmrepose.engine.atomic_local_backend import write_atomically
 from mmrepose.registry import DATASETS, METRICS
 from .spec import AblationSpec, Run
 
@@ -57,11 +58,7 @@ class PairScores:
     means: dict[str, float]
 
     def save(self, path: str) -> None:
-        os.makedirs(osp.dirname(path), exist_ok=True)
-        tmp = path + '.tmp'
-        with open(tmp, 'w') as f:
-            json.dump(asdict(self), f)
-        os.replace(tmp, path)
+        write_atomically(json.dumps(asdict(self)).encode(), path)
 
     @classmethod
     def load(cls, path: str) -> PairScores:

@@ -16,6 +16,7 @@ import os.path as osp
 from collections.abc import Callable
 from typing import Any
 
+from mmrepose.engine.atomic_local_backend import write_atomically
 from .evaluation import JUDGE_PCK_KEY, SSIM_KEY, REFERENCES, Evaluator
 from .spec import AblationSpec, Run
 from .training import is_trained
@@ -41,9 +42,7 @@ def _record(spec: AblationSpec, name: str, chosen: dict[str, Any]) -> None:
         fcntl.flock(lock, fcntl.LOCK_EX)
         selection = load_selection(spec)
         selection[name] = chosen
-        with open(path + '.tmp', 'w') as f:
-            json.dump(selection, f, indent=1)
-        os.replace(path + '.tmp', path)
+        write_atomically(json.dumps(selection, indent=1).encode(), path)
 
 
 def _tag(settings: dict[str, Any]) -> str:

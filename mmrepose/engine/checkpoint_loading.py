@@ -168,9 +168,16 @@ def state_dict_mismatch(own: Mapping[str, torch.Tensor],
     return mismatch_summary(
         missing=[k for k in own if k not in loaded],
         unexpected=[k for k in loaded if k not in own],
-        shapes=[f'{k} {tuple(v.shape)} vs {tuple(own[k].shape)}'
-                for k, v in loaded.items()
-                if k in own and v.shape != own[k].shape])
+        shapes=shape_mismatches(own, loaded))
+
+
+def shape_mismatches(own: Mapping[str, torch.Tensor],
+                     loaded: Mapping[str, torch.Tensor]) -> list[str]:
+    """``'key (loaded shape) vs (own shape)'`` for every key both have with
+    different shapes."""
+    return [f'{k} {tuple(v.shape)} vs {tuple(own[k].shape)}'
+            for k, v in loaded.items()
+            if k in own and v.shape != own[k].shape]
 
 
 def mismatch_summary(missing: list[str], unexpected: list[str],

@@ -63,12 +63,13 @@ def demo(*args: str) -> list[str]:
 
 
 SOURCE = str(EXAMPLES / 'source.jpg')
-# (id, argv with {file} placeholders, what the one line must say)
+# (id, argv with {file} placeholders, what the one line must say, with the
+# same placeholders)
 CASES = [
     ('demo: missing image', demo('missing.jpg', '--checkpoint', '{model.pth}'),
      'cannot read image missing.jpg'),
     ('demo: empty image', demo('{empty.jpg}', '--checkpoint', '{model.pth}'),
-     'the file is empty'),
+     'cannot decode image {empty.jpg}: the file is empty'),
     ('demo: missing keypoint JSON',
      demo(SOURCE, 'nope.json', '--checkpoint', '{model.pth}'),
      'keypoint JSON not found: nope.json'),
@@ -92,9 +93,9 @@ CASES = [
      'demo.png'),
     ('demo: output folder under a file',
      demo('--checkpoint', '{model.pth}', '--out-dir', '{blocked}/sub'),
-     'cannot write to --out-dir'),
+     'cannot write to --out-dir {blocked}/sub'),
     ('demo: truncated checkpoint', demo('--checkpoint', '{truncated.pth}'),
-     'cannot read checkpoint'),
+     'cannot read checkpoint {truncated.pth} (truncated'),
     ('demo: malicious checkpoint', demo('--checkpoint', '{evil.pth}'),
      'outside the allow-list'),
     ('demo: pose-estimator weights as the model',
@@ -152,7 +153,8 @@ def run(argv: list[str], monkeypatch, capsys) -> tuple[int, str]:
     with pytest.raises(SystemExit) as exit_info:
         main()
     code = exit_info.value.code
-    if isinstance(code, str):  # sys.exit('error: ...')
+    if isinstance(code, str):  # sys.exit('error: ...'): nothing but the line
+        assert '\n' not in code, code
         return 1, code
     captured = capsys.readouterr()
     return code, (captured.err or captured.out).strip()
@@ -166,6 +168,7 @@ def test_bad_input_is_one_line(name, argv, message, files, synthfashion_64,
              **{f'{{{key}}}': str(path) for key, path in files.items()}}
     for placeholder, value in names.items():
         argv = [a.replace(placeholder, value) for a in argv]
+        message = message.replace(placeholder, value)
     EXECUTED.clear()
     code, text = run(argv, monkeypatch, capsys)
     assert code != 0, name

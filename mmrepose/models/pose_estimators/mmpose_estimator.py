@@ -88,7 +88,8 @@ from torch import nn
 from mmrepose.engine.checkpoint_loading import (CheckpointReadError,
                                                 checkpoint_state_dict,
                                                 mismatch_summary,
-                                                read_checkpoint)
+                                                read_checkpoint,
+                                                shape_mismatches)
 from mmrepose.registry import MODELS
 from mmrepose.structures.keypoint_layout import (LAYOUTS_BY_COUNT,
                                                  from_openpose18,
@@ -261,9 +262,7 @@ class MMPoseEstimator(nn.Module):
             raise PoseEstimatorCheckpointError(str(err)) from None
         own = self.model.state_dict()
         # mmpose's pre-hook renames pre-1.0 head keys: compare after it
-        shapes = [f'{k} {tuple(v.shape)} vs {tuple(own[k].shape)}'
-                  for k, v in state.items()
-                  if k in own and v.shape != own[k].shape]
+        shapes = shape_mismatches(own, state)
         if not shapes:
             result = self.model.load_state_dict(state, strict=False)
             missing, unexpected = result.missing_keys, result.unexpected_keys
