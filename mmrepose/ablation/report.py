@@ -35,13 +35,16 @@ PARTS = ('hair', 'face', 'top', 'arms', 'hands', 'bottom', 'legs', 'shoes')
 
 
 def collect(spec: AblationSpec) -> dict[str, dict[int, PairScores]]:
-    """``{variant: {seed: test scores}}`` of the runs scored so far."""
+    """``{variant: {seed: test scores}}`` of the runs scored so far with
+    their final checkpoint (scores of an earlier budget are left out)."""
     found: dict[str, dict[int, PairScores]] = {}
     for run in spec.runs():
         path = osp.join(run.work_dir, 'eval', 'test.json')
-        if osp.isfile(path):
-            found.setdefault(run.variant.name, {})[run.seed] = \
-                PairScores.load(path)
+        if not osp.isfile(path):
+            continue
+        scores = PairScores.load(path)
+        if scores.checkpoint == run.checkpoint:
+            found.setdefault(run.variant.name, {})[run.seed] = scores
     return found
 
 
@@ -76,6 +79,8 @@ def build_report(spec: AblationSpec) -> dict[str, Any]:
         if a not in results or b not in results:
             continue
         seeds = sorted(set(results[a]) & set(results[b]))
+        if not seeds:
+            continue
         for _, key in COLUMNS:
             if results[a][seeds[0]].pairs != results[b][seeds[0]].pairs:
                 raise ValueError(f'{a} and {b} were scored on different '
@@ -150,12 +155,16 @@ def render_markdown(report: dict[str, Any]) -> str:
 
 def write_report(spec: AblationSpec) -> str:
     """Write ``report.json``, ``report.md`` and (once the test images of
-    the spec's ``grid_variants`` exist) ``grid.png`` under the work root;
-    returns the markdown path."""
+    the spec's ``grid_variants`` are scored with their final checkpoints)
+    ``grid.png`` under the work root; returns the markdown path."""
     report = build_report(spec)
-    grid = write_grid(spec, spec.evaluation.get('grid_variants', []),
-                      osp.join(spec.work_root, 'grid.png'))
-    report.update(grid=grid, grid_seed=spec.evaluation['select_seed'])
+    seed = spec.evaluation['select_seed']
+    variants = spec.evaluation.get('grid_variants', [])
+    scored = all(seed in report['variants'].get(v, {}).get('seeds', [])
+                 for v in variants)
+    grid = write_grid(spec, variants, osp.join(spec.work_root, 'grid.png')) \
+        if scored else None
+    report.update(grid=grid, grid_seed=seed)
     with open(osp.join(spec.work_root, 'report.json'), 'w') as f:
         json.dump(report, f, indent=1)
     path = osp.join(spec.work_root, 'report.md')

@@ -78,15 +78,17 @@ def select_variant(evaluator: Evaluator, run: Run) -> dict[str, Any]:
         allowed = {s: m[JUDGE_PCK_KEY] for s, m in candidates.items()
                    if m[SSIM_KEY] >= base - grid['ssim_tolerance']}
         guidance = max(allowed, key=allowed.get)
-    return dict(run=run.name, cfg_scale=cfg_scale, guidance_scale=guidance,
-                sweep=sweep)
+    return dict(run=run.name, checkpoint=run.checkpoint, cfg_scale=cfg_scale,
+                guidance_scale=guidance, sweep=sweep)
 
 
 def select_settings(spec: AblationSpec, evaluator: Evaluator,
                     variants: list[str] | None = None,
                     log: Callable[[str], None] = print) -> dict[str, Any]:
-    """Choose (or reuse) the settings of every variant whose
-    ``select_seed`` run is trained; returns the whole selection."""
+    """Choose the settings of every variant whose ``select_seed`` run is
+    trained, reusing a choice made with the same checkpoint (a raised
+    budget makes a new final checkpoint, which is chosen for anew);
+    returns the whole selection."""
     selection = load_selection(spec)
     seed = spec.evaluation['select_seed']
     for run in spec.runs([seed], variants):
@@ -94,7 +96,7 @@ def select_settings(spec: AblationSpec, evaluator: Evaluator,
         if not is_trained(run):
             log(f'[select] {name}: waits for {run.checkpoint}')
             continue
-        if name in selection:
+        if selection.get(name, {}).get('checkpoint') == run.checkpoint:
             continue
         chosen = selection[name] = select_variant(evaluator, run)
         log(f"[select] {name}: cfg_scale {chosen['cfg_scale']}, "
