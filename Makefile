@@ -28,7 +28,7 @@ demo: install
 preview: install
 	$(PYTHON) tools/dataset_converters/make_synthfashion.py --out data/synthfashion_preview \
 		--size 256x176 --train-ids 8 --test-ids 2 --poses-per-id 4 --seed 0
-	$(PYTHON) tools/analysis/browse_dataset.py configs/_base_/datasets/synthfashion_256.py \
+	$(PYTHON) tools/analysis/browse_dataset.py configs/repose/synthfashion_128_b1.py \
 		--out outputs/synthfashion_pairs.png --num 6 \
 		--cfg-options train_dataloader.dataset.data_root=data/synthfashion_preview
 

@@ -105,12 +105,12 @@ def save_random_checkpoint(config: str | Path, path: Path,
     """The config's model with seed-0 random weights (``adjust(model)`` may
     change them), saved as a checkpoint at ``path``."""
     import torch
-    from mmengine.config import Config
 
     from mmrepose.registry import MODELS
+    from mmrepose.utils import read_config
     register_all_modules()
     torch.manual_seed(0)
-    model = MODELS.build(Config.fromfile(str(config)).model)
+    model = MODELS.build(read_config(str(config)).model)
     if adjust is not None:
         with torch.no_grad():
             adjust(model)

@@ -8,6 +8,6 @@ _base_ = ['./deepfashion_256_b1.py']
 model = dict(
     appearance_encoder=None,
     pose_alignment=dict(type='RecurrentPoseAlignment', image_channels=4,
-                        pose_channels=4, context_dim=768, stride=1,
-                        warp_space='image'),
+                        pose_channels=4, context_dim=_base_.context_dim,
+                        stride=1, warp_space='image'),
     rpa_warmup_iters=0)

@@ -2,16 +2,9 @@
 # 8 GPUs x batch 8). The estimator sees the decoded images at their own
 # 512 px height.
 #   tools/dist_train.sh configs/repose/deepfashion_512.py 8
-_base_ = ['./deepfashion_512_b2.py']
+_base_ = ['./deepfashion_512_b2.py', '../_base_/guidance/pif.py']
 
 model = dict(
-    pose_interaction_field=dict(
-        type='PoseInteractionField',
-        estimator=dict(
-            type='MMPoseEstimator',
-            config='configs/pose_estimators/ae_hrnet_w32_coco_512.py',
-            checkpoint='pretrained/'
-            'hrnet_w32_coco_512x512-bcb8c247_20200816.pth',
-            scale=1.0),
-        train_cfg=dict(max_timestep=400, eta=1.0)),
+    pose_interaction_field=dict(_base_.pose_interaction_field,
+                                estimator=_base_.pose_estimator),
     test_cfg=dict(guidance_scale=1.0))  # s of Eq. 16

@@ -7,5 +7,5 @@ _base_ = ['./deepfashion_512_b1.py']
 model = dict(
     appearance_encoder=None,
     pose_alignment=dict(type='RecurrentPoseAlignment', image_channels=4,
-                        pose_channels=4, context_dim=768, stride=1,
-                        token_stride=2))
+                        pose_channels=4, context_dim=_base_.context_dim,
+                        stride=1, token_stride=2))

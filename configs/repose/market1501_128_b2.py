@@ -6,4 +6,5 @@ _base_ = ['./market1501_128_b1.py']
 model = dict(
     appearance_encoder=None,
     pose_alignment=dict(type='RecurrentPoseAlignment', image_channels=3,
-                        pose_channels=20, context_dim=256, stride=4))
+                        pose_channels=20, context_dim=_base_.context_dim,
+                        stride=4))

@@ -6,5 +6,5 @@ _base_ = ['./synthfashion_128_b1.py']
 model = dict(
     appearance_encoder=None,
     pose_alignment=dict(type='RecurrentPoseAlignment', image_channels=3,
-                        pose_channels=20, context_dim=128, dim=128,
-                        num_heads=4, stride=4))
+                        pose_channels=20, context_dim=_base_.context_dim,
+                        dim=128, num_heads=4, stride=4))

@@ -8,4 +8,4 @@ _base_ = ['./synthfashion_64_b2.py']
 model = dict(
     appearance_encoder=dict(_delete_=True, type='SourceAppearanceEncoder',
                             channels=(32, 64, 64), token_stages=(1, 2),
-                            context_dim={{_base_.context_dim}}))
+                            context_dim=_base_.context_dim))

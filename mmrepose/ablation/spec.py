@@ -19,6 +19,8 @@ from typing import Any
 
 from mmengine.config import Config
 
+from mmrepose.utils.config import read_config
+
 
 class AblationSpecError(ValueError):
     """The spec file is incomplete or inconsistent."""
@@ -117,9 +119,8 @@ class AblationSpec:
     def run_config(self, run: Run) -> Config:
         """The config a run trains with (the variant's file with the shared
         and its own options; the seed is set by the trainer)."""
-        cfg = Config.fromfile(run.variant.config)
-        cfg.merge_from_dict({**self.train_options, **run.variant.options})
-        return cfg
+        return read_config(run.variant.config,
+                           {**self.train_options, **run.variant.options})
 
     def runs(self, seeds: list[int] | None = None,
              variants: list[str] | None = None) -> list[Run]:

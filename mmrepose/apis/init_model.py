@@ -12,7 +12,8 @@ from mmrepose.engine.checkpoint_loading import (CheckpointReadError,
                                                 read_checkpoint,
                                                 state_dict_mismatch)
 from mmrepose.registry import MODELS
-from mmrepose.utils import register_all_modules
+from mmrepose.utils import (fill_pipeline_settings, read_config,
+                            register_all_modules)
 
 
 class CheckpointMismatchError(RuntimeError):
@@ -37,12 +38,11 @@ def init_model(config: str | os.PathLike | Config,
     register_all_modules()
     weights = str(weights)
     if isinstance(config, Config):
-        cfg, config_name = config, config.filename or '<Config object>'
+        cfg = fill_pipeline_settings(config)
+        config_name = config.filename or '<Config object>'
     else:
         config_name = str(config)
-        if not osp.isfile(config_name):
-            raise FileNotFoundError(f'config not found: {config_name}')
-        cfg = Config.fromfile(config_name)
+        cfg = read_config(config_name)
     if not osp.isfile(weights):
         raise FileNotFoundError(f'checkpoint not found: {weights}')
     if device.startswith('cuda') and not torch.cuda.is_available():

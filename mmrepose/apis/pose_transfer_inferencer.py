@@ -88,9 +88,9 @@ class PoseTransferInferencer:
         pose_estimator: ``MMPoseEstimator`` config that reads poses from
             photos (a driving photo as target, the source when its pose is
             not given), its ``scale`` relative to the model's image size.
-            Default: the config's ``inference_pose_estimator`` (the
-            SynthFashion configs name the SynthFashion estimator), else the
-            model's PIF estimator if it has one. Relative paths in it are
+            Default: the config's ``pose_estimator`` (the SynthFashion
+            configs name the SynthFashion estimator, the others the COCO
+            AE-HRNet-W32), else the model's PIF estimator if it has one. Relative paths in it are
             read from the working directory, else from the repository.
     """
 
@@ -103,7 +103,7 @@ class PoseTransferInferencer:
         self.image_size, self.pose_encoding, self.interpolation = \
             _pipeline_settings(self.cfg)
         self._estimator_cfg = pose_estimator or self.cfg.get(
-            'inference_pose_estimator')
+            'pose_estimator')
         self._estimator = None
 
     def _source(self, source: str | np.ndarray) -> np.ndarray:

@@ -10,6 +10,7 @@ from mmengine.config import Config, DictAction
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
+from mmrepose.utils.config import read_config
 from .distributed import prepare_cpu_distributed
 
 
@@ -32,17 +33,14 @@ def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
 
 def load_config(path: str, cfg_options: dict | None = None,
                 launcher: str = 'none', work_dir: str | None = None) -> Config:
-    """Read a config and apply ``--cfg-options``, ``--launcher`` and
+    """Read a config with ``--cfg-options``
+    (:func:`~mmrepose.utils.read_config`) and apply ``--launcher`` and
     ``--work-dir`` (default: the config's, else ``work_dirs/CONFIG_NAME``).
 
     Raises:
         FileNotFoundError: naming the config file, when it does not exist.
     """
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'config file not found: {path}')
-    cfg = Config.fromfile(path)
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
+    cfg = read_config(path, cfg_options)
     cfg.launcher = launcher
     if work_dir is not None:
         cfg.work_dir = work_dir

@@ -6,12 +6,12 @@ import cv2
 import numpy as np
 import pytest
 import torch
-from mmengine.config import Config
 
 from mmrepose.apis import (CheckpointMismatchError, PoseInputError,
                            PoseTransferInferencer, load_target_pose)
 from mmrepose.datasets.transforms import ImageLoadError
 from mmrepose.structures import openpose18_to_coco17
+from mmrepose.utils import read_config
 
 from conftest import save_random_checkpoint
 
@@ -141,10 +141,10 @@ def test_config_checkpoint_mismatch_and_missing_files(tmp_path, random_weights):
         PoseTransferInferencer(CONFIG, other)
     with pytest.raises(FileNotFoundError, match='checkpoint not found: .*nope'):
         PoseTransferInferencer(CONFIG, tmp_path / 'nope.pth')
-    with pytest.raises(FileNotFoundError, match='config not found: .*nope.py'):
+    with pytest.raises(FileNotFoundError, match='config file not found: .*nope.py'):
         PoseTransferInferencer(tmp_path / 'nope.py', random_weights)
     # a loaded Config is used as it is, edits included; a mismatch names it
-    cfg = Config.fromfile(CONFIG)
+    cfg = read_config(CONFIG)
     cfg.model.test_cfg.num_steps = 3
     inferencer = PoseTransferInferencer(cfg, random_weights)
     assert inferencer.cfg is cfg and inferencer.model.test_cfg['num_steps'] == 3
@@ -260,7 +260,7 @@ def test_pose_image_is_read_back(inferencer, tmp_path):
 def test_source_is_resized_as_the_test_pipeline_resizes(config,
                                                         interpolation):
     from mmrepose.apis.pose_transfer_inferencer import _pipeline_settings
-    cfg = Config.fromfile(ROOT / config)
+    cfg = read_config(ROOT / config)
     size, _, method = _pipeline_settings(cfg)
     resize = next(t for t in cfg.test_dataloader.dataset.pipeline
                   if t['type'] == 'ResizePair')

@@ -15,6 +15,7 @@ from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
 from mmrepose.engine import RandomStateHook, ResumableSampler
+from mmrepose.utils import read_config
 
 pytestmark = pytest.mark.slow  # trains, kills and resumes RePoseDM
 
@@ -35,7 +36,7 @@ class Record(Hook):
 
 def config(root: Path, work_dir: Path, workers: int,
            max_iters: int = 6) -> Config:
-    cfg = Config.fromfile(str(CONFIG))
+    cfg = read_config(str(CONFIG))
     assert any(t['type'] == 'RandomFlipPair'
                for t in cfg.train_dataloader.dataset.pipeline)
     cfg.work_dir = str(work_dir)

@@ -4,11 +4,13 @@ import pytest
 from mmengine.config import Config
 from mmengine.runner import Runner
 
+from mmrepose.utils import read_config
+
 CONFIG = 'configs/repose/synthfashion_64_b1.py'
 
 
 def tiny_run_cfg(root, work_dir, max_iters: int) -> Config:
-    cfg = Config.fromfile(CONFIG)
+    cfg = read_config(CONFIG)
     cfg.work_dir = str(work_dir)
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         cfg[key].dataset.data_root = str(root)

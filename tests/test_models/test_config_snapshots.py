@@ -13,26 +13,75 @@ import sys
 from pathlib import Path
 
 import pytest
-from mmengine.config import Config
+
+from mmrepose.utils import read_config
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = ROOT / 'tests/data/config_snapshots.json'
 PATTERNS = ('configs/repose/*.py', 'configs/pose_estimators/*.py')
 
 ONE_KNOB = 'the guidance scale is the model\'s test_cfg.guidance_scale only'
-FULL = ('configs/repose/deepfashion_256.py', 'configs/repose/deepfashion_512.py',
-        'configs/repose/market1501_128.py', 'configs/repose/synthfashion_64.py',
-        'configs/repose/synthfashion_128.py')
+PIF_DEFAULTS = ('one PIF block (_base_/guidance/pif.py) states the class '
+                'defaults every full config used')
+ESTIMATOR = ('the estimator that reads poses from photos and guides PIF is '
+             'one top-level `pose_estimator` (was `inference_pose_estimator` '
+             'on SynthFashion, absent elsewhere)')
+STALE = 'the top-level variable now says what the pipelines use'
+CODEC = ('the model checks the pose encoding its pipelines render against '
+         'its pose channels')
+REPOSE = 'configs/repose/'
+FULL = [REPOSE + n for n in ('deepfashion_256.py', 'deepfashion_512.py',
+                             'market1501_128.py', 'synthfashion_64.py',
+                             'synthfashion_128.py')]
+ALL = [REPOSE + n for n in (
+    'deepfashion_256_b1.py', 'deepfashion_256_b2.py', 'deepfashion_512_b1.py',
+    'deepfashion_512_b2.py', 'market1501_128_b1.py', 'market1501_128_b2.py',
+    'synthfashion_64_b1.py', 'synthfashion_64_b2.py',
+    'synthfashion_64_b2_encoder.py', 'synthfashion_128_b1.py',
+    'synthfashion_128_b2.py')] + FULL
+SYNTHFASHION = [n for n in ALL if 'synthfashion' in n]
+DEEPFASHION = [n for n in ALL if 'deepfashion' in n]
+ESTIMATOR_KEYS = ('type', 'config', 'checkpoint', 'scale')
+PIF_KEYS = ('type', 'estimator.type', 'estimator.config',
+            'estimator.checkpoint', 'estimator.scale', 'mode',
+            'mask_threshold', 'train_cfg.enabled', 'train_cfg.max_timestep',
+            'train_cfg.batch_fraction', 'train_cfg.eta', 'sample_cfg.steps',
+            'sample_cfg.self_recurrence')
+PIF_ADDED = ('mode', 'mask_threshold', 'train_cfg.enabled',
+             'train_cfg.batch_fraction', 'sample_cfg.steps',
+             'sample_cfg.self_recurrence')
+
+
+def _keys(prefix: str, keys, reason: str) -> dict[str, str]:
+    return {f'{prefix}.{k}': reason for k in keys}
+
+
 #: ``{config name: {dotted key: reason}}``: keys the snapshot has and the
 #: config no longer has, on purpose.
-REMOVED: dict[str, dict[str, str]] = {
-    name: {'model.pose_interaction_field.sample_cfg.scale': ONE_KNOB}
-    for name in FULL}
+REMOVED: dict[str, dict[str, str]] = {name: {} for name in ALL}
 #: ``{config name: {dotted key: reason}}``: keys added on purpose.
-ADDED: dict[str, dict[str, str]] = {
-    name: {'model.test_cfg.guidance_scale': ONE_KNOB} for name in FULL}
+ADDED: dict[str, dict[str, str]] = {name: {} for name in ALL}
 #: ``{config name: {dotted key: reason}}``: values changed on purpose.
-CHANGED: dict[str, dict[str, str]] = {}
+CHANGED: dict[str, dict[str, str]] = {name: {} for name in ALL}
+for name in FULL:
+    REMOVED[name]['model.pose_interaction_field.sample_cfg.scale'] = ONE_KNOB
+    ADDED[name]['model.test_cfg.guidance_scale'] = ONE_KNOB
+    ADDED[name].update(_keys('pose_interaction_field', PIF_KEYS[:1] +
+                             PIF_KEYS[5:], PIF_DEFAULTS))
+    if name != REPOSE + 'deepfashion_256.py':  # it spelled them out
+        ADDED[name].update(_keys('model.pose_interaction_field', PIF_ADDED,
+                                 PIF_DEFAULTS))
+for name in ALL:
+    ADDED[name]['model.pose_encoding'] = CODEC
+    if name != REPOSE + 'deepfashion_256.py':  # it had one
+        ADDED[name].update(_keys('pose_estimator', ESTIMATOR_KEYS,
+                                 ESTIMATOR))
+for name in SYNTHFASHION:
+    REMOVED[name].update(_keys('inference_pose_estimator', ESTIMATOR_KEYS,
+                               ESTIMATOR))
+    CHANGED[name]['keypoint_frame'] = STALE
+for name in DEEPFASHION:
+    CHANGED[name]['pose_encoding'] = STALE
 
 
 def config_names() -> list[str]:
@@ -41,8 +90,9 @@ def config_names() -> list[str]:
 
 
 def merged(name: str) -> dict:
-    """The merged config as plain JSON values (tuples become lists)."""
-    return json.loads(json.dumps(Config.fromfile(str(ROOT / name)).to_dict(),
+    """The config as read (pipeline settings filled), as plain JSON values
+    (tuples become lists)."""
+    return json.loads(json.dumps(read_config(ROOT / name).to_dict(),
                                  default=str))
 
 

@@ -4,13 +4,13 @@ RPA-only training on SynthFashion that must beat the unwarped source."""
 import pytest
 import torch
 import torch.nn.functional as F
-from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 
 from mmrepose.models.alignment import (local_correlation, upsample_flow,
                                        warp, warp_with_flow,
                                        windowed_attention)
 from mmrepose.registry import DATASETS, MODELS
+from mmrepose.utils import read_config
 
 from tiny_models import random_batch, tiny_b2_cfg
 
@@ -164,7 +164,7 @@ def test_paper_literal_context_and_missing_source_pose():
 
 
 def _pairs(root, split: str):
-    cfg = Config.fromfile('configs/repose/synthfashion_64_b2.py')
+    cfg = read_config('configs/repose/synthfashion_64_b2.py')
     loader = cfg[f'{split}_dataloader']
     dataset = DATASETS.build({**loader.dataset, 'data_root': str(root),
                               'pipeline': cfg.test_pipeline})

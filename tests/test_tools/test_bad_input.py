@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 import torch
 from malicious_pickle import EXECUTED, Malicious
-from mmengine.config import Config
 
 from mmrepose.registry import MODELS
+from mmrepose.utils import read_config
 from script_loading import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +30,7 @@ def files(tmp_path_factory) -> dict[str, Path]:
     """The bad (and one good) input files the table refers to by name."""
     tmp = tmp_path_factory.mktemp('bad_input')
     torch.manual_seed(0)
-    state = MODELS.build(Config.fromfile(CONFIG).model).state_dict()
+    state = MODELS.build(read_config(CONFIG).model).state_dict()
     paths = {name: tmp / name for name in (
         'model.pth', 'evil.pth', 'truncated.pth', 'nan.json', 'big.json',
         'ten.json', 'outside.json', 'missing.json', 'black.png', 'blocked',

@@ -19,7 +19,7 @@ def run_tool(*args):
 
 def test_browse_writes_grid_and_checks_all(patn_root, tmp_path):
     out = tmp_path / 'grid.png'
-    proc = run_tool(ROOT / 'configs/_base_/datasets/deepfashion_256.py',
+    proc = run_tool(ROOT / 'configs/repose/deepfashion_256_b1.py',
                     '--out', out, '--num', 3, '--check-all', '--cfg-options',
                     f'train_dataloader.dataset.data_root={patn_root}')
     assert proc.returncode == 0, proc.stderr
@@ -33,7 +33,7 @@ def test_browse_writes_grid_and_checks_all(patn_root, tmp_path):
 
 def test_browse_reports_a_bad_dataset(patn_root, tmp_path):
     (patn_root / 'test' / 'fashionMENDenimid0000008001_1front.jpg').unlink()
-    proc = run_tool(ROOT / 'configs/_base_/datasets/deepfashion_256.py',
+    proc = run_tool(ROOT / 'configs/repose/deepfashion_256_b1.py',
                     '--split', 'test', '--out', tmp_path / 'g.png',
                     '--cfg-options', f'test_dataloader.dataset.data_root={patn_root}')
     assert proc.returncode != 0 and 'Traceback' not in proc.stderr

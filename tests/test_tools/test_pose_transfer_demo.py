@@ -6,9 +6,9 @@ from pathlib import Path
 import cv2
 import pytest
 import torch
-from mmengine.config import Config
 
 from mmrepose.registry import MODELS
+from mmrepose.utils import read_config
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / 'configs/repose/synthfashion_64_b1.py'
@@ -18,7 +18,7 @@ CONFIG = ROOT / 'configs/repose/synthfashion_64_b1.py'
 def checkpoint(tmp_path_factory):
     torch.manual_seed(0)
     path = tmp_path_factory.mktemp('demo') / 'random.pth'
-    torch.save({'state_dict': MODELS.build(Config.fromfile(CONFIG).model)
+    torch.save({'state_dict': MODELS.build(read_config(CONFIG).model)
                 .state_dict()}, path)
     return path
 

@@ -4,12 +4,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from mmengine.config import Config
 
 from mmrepose.registry import DATASETS
+from mmrepose.utils import read_config
 
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG = ROOT / 'configs/_base_/datasets/synthfashion_256.py'
+CONFIG = ROOT / 'configs/repose/synthfashion_64_b1.py'
 
 
 @pytest.fixture(scope='module')
@@ -28,7 +28,7 @@ def synthfashion_root(tmp_path_factory) -> Path:
 @pytest.mark.parametrize('loader,split', [('train', 'train'), ('val', 'val'),
                                           ('test', 'test')])
 def test_config_loads_every_pair(synthfashion_root, loader, split):
-    cfg = Config.fromfile(CONFIG)
+    cfg = read_config(CONFIG)
     dataset_cfg = cfg[f'{loader}_dataloader'].dataset
     assert dataset_cfg.split == split
     dataset_cfg.data_root = str(synthfashion_root)
@@ -39,8 +39,8 @@ def test_config_loads_every_pair(synthfashion_root, loader, split):
     for idx in range(len(dataset)):
         item = dataset.prepare_data(idx)
         assert item is not None
-        assert item['inputs']['source_img'].shape == (3, 256, 176)
-        assert item['inputs']['target_pose'].shape == (20, 256, 176)
+        assert item['inputs']['source_img'].shape == (3, 64, 44)
+        assert item['inputs']['target_pose'].shape == (20, 64, 44)
 
 
 @pytest.mark.slow  # subprocess

@@ -138,9 +138,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def load_cfg(path: str, args: argparse.Namespace) -> Config:
     if not osp.isfile(path):
         fail(f'config file not found: {path}')
-    cfg = Config.fromfile(path)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    from mmrepose.utils import read_config
+    cfg = read_config(path, args.cfg_options)
     ae = cfg.model.get('autoencoder') or {}
     if args.random_vae and ae.get('type') == 'LatentAutoencoderKL':
         from mmrepose.utils.benchmarking import RandomInitAutoencoderKL

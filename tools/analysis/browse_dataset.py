@@ -18,13 +18,13 @@ import sys
 
 import cv2
 import numpy as np
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from tqdm import tqdm
 
 from mmrepose.datasets import AnnotationError
 from mmrepose.datasets.transforms import ImageLoadError
 from mmrepose.registry import DATASETS
-from mmrepose.utils import register_all_modules
+from mmrepose.utils import read_config, register_all_modules
 from mmrepose.visualization import overlay_pose, pose_map_to_rgb, tile_grid
 
 
@@ -72,9 +72,9 @@ def pair_panels(item: dict) -> list[tuple[str, np.ndarray]]:
 
 def main() -> None:
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    if not osp.isfile(args.config):
+        sys.exit(f'error: config file not found: {args.config}')
+    cfg = read_config(args.config, args.cfg_options)
     key = f'{args.split}_dataloader'
     if key not in cfg:
         sys.exit(f'error: {args.config} has no {key}')

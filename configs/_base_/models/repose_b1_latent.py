@@ -3,11 +3,16 @@
 # (4 + 4 channels in, eps + learned-range variance out), and a multi-scale
 # CNN encoder of the source image gives the cross-attention tokens.
 # The VAE is read from a local diffusers folder: nothing is downloaded.
+# The pose encoding, declared once: the dataset pipelines render it
+# (GeneratePoseEncoding) and the model checks it at build. Here the RGB
+# skeleton image, which the VAE encodes to unet.pose_channels = 4.
+pose_encoding = 'skeleton_rgb'
 vae_path = 'pretrained/stable-diffusion-2-1-base/vae'
 context_dim = 768
 model = dict(
     type='RePoseDM',
     data_preprocessor=dict(type='PoseTransferDataPreprocessor'),
+    pose_encoding=pose_encoding,
     autoencoder=dict(type='LatentAutoencoderKL', path=vae_path),
     unet=dict(
         type='PoseConditionedUNet',

@@ -2,10 +2,15 @@
 # concatenated with the 20-channel PIDM pose map (3 + 20 channels in,
 # eps + learned-range variance out); a multi-scale CNN encoder of the source
 # image gives the cross-attention tokens.
+# The pose encoding, declared once: the dataset pipelines render it
+# (GeneratePoseEncoding) and the model checks it at build. Here PIDM's 20
+# channels (RGB skeleton + 17 limb distance maps), unet.pose_channels = 20.
+pose_encoding = 'pidm20'
 context_dim = 256
 model = dict(
     type='RePoseDM',
     data_preprocessor=dict(type='PoseTransferDataPreprocessor'),
+    pose_encoding=pose_encoding,
     autoencoder=dict(type='IdentityAutoencoder', channels=3),
     unet=dict(
         type='PoseConditionedUNet',

@@ -18,13 +18,15 @@ class GeneratePoseEncoding(BaseTransform):
 
     Args:
         encoding: ``'pidm20'``, ``'gfla18'``, ``'cfld21'`` or
-            ``'skeleton_rgb'`` (see :mod:`mmrepose.datasets.transforms.pose_maps`).
+            ``'skeleton_rgb'`` (see :mod:`mmrepose.datasets.transforms.pose_maps`);
+            configs leave it to the model's ``pose_encoding``
+            (:mod:`mmrepose.utils.config`).
         keys: Which poses to render: ``('target',)`` for the diffusion input,
             ``('source', 'target')`` when the model also needs the source pose
             (RPA).
     """
 
-    def __init__(self, encoding: str = 'pidm20',
+    def __init__(self, encoding: str,
                  keys: Sequence[str] = ('source', 'target')):
         self.channels = pose_encoding_channels(encoding)  # validates the name
         self.encoding = encoding

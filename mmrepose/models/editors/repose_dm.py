@@ -40,10 +40,10 @@ import torch
 from mmengine.model import BaseModel
 from torch import Tensor, nn
 
+from mmrepose.datasets.transforms.pose_maps import pose_encoding_channels
 from mmrepose.registry import MODELS
-from mmrepose.structures import PoseTransferDataSample
+from mmrepose.structures import PoseTransferDataSample, unit_range_to_images
 from ..alignment import AlignmentOutput
-from mmrepose.structures import unit_range_to_images
 from ..diffusion import DiffusionSampler, GuidanceFn
 from ..guidance import stack_target_keypoints
 
@@ -69,6 +69,10 @@ class RePoseDM(BaseModel):
         autoencoder: ``IdentityAutoencoder`` or ``LatentAutoencoderKL``.
         diffusion: :class:`GaussianDiffusion` config.
         cfg_dropout: Probability of dropping pose and source together.
+        pose_encoding: The pose encoding the data pipelines render (the
+            model family's ``pose_encoding``, which the configs' pipelines
+            use too); checked here against the U-Net's pose channels (pixel
+            mode) or the VAE's RGB input (latent mode). None: not checked.
         test_cfg: Sampling defaults: ``sampler`` (ddpm | ddim | dpmsolver++ |
             unipc), ``num_steps``, ``cfg_scale``, ``seed``, ``progress``,
             ``autocast`` (None, or ``'bf16'``: the denoiser under bfloat16
@@ -84,6 +88,7 @@ class RePoseDM(BaseModel):
                  pose_interaction_field: dict | None = None,
                  autoencoder: dict | None = None,
                  diffusion: dict | None = None, cfg_dropout: float = 0.1,
+                 pose_encoding: str | None = None,
                  test_cfg: dict | None = None,
                  data_preprocessor: dict | None = None,
                  init_cfg: dict | None = None):
@@ -118,6 +123,9 @@ class RePoseDM(BaseModel):
             raise ValueError('in latent mode the pose image is VAE-encoded: '
                              f'unet.pose_channels must be '
                              f'{self.autoencoder.latent_channels}')
+        if pose_encoding is not None:
+            self._check_pose_encoding(pose_encoding)
+        self.pose_encoding = pose_encoding
         if not 0 <= cfg_dropout < 1:
             raise ValueError(f'cfg_dropout must be in [0, 1), got {cfg_dropout}')
         self.cfg_dropout = cfg_dropout
@@ -128,6 +136,15 @@ class RePoseDM(BaseModel):
             self.test_cfg.setdefault('guidance_scale', 1.0)
 
     # -- conditioning -------------------------------------------------------
+    def _check_pose_encoding(self, encoding: str) -> None:
+        channels = pose_encoding_channels(encoding)
+        wanted, what = (3, 'the RGB skeleton the VAE encodes') \
+            if self.autoencoder.is_latent else \
+            (self.unet.pose_channels, 'unet.pose_channels')
+        if channels != wanted:
+            raise ValueError(f'pose_encoding {encoding!r} renders {channels} '
+                             f'channels; this model takes {wanted} ({what})')
+
     def encode_pose(self, pose: Tensor) -> Tensor:
         """Target-pose input at the sample's resolution."""
         if not self.autoencoder.is_latent:

@@ -1,34 +1,22 @@
-# Market-1501, 128x64, PATN/GFLA csv layout:
+# Market-1501, 128x64, PATN/GFLA csv layout (docs/data.md):
 #   data/market1501/{train,test}/<name>.jpg
 #   data/market1501/market-{annotation,pairs}-{train,test}.csv
-# 263,632 train / 12,000 test pairs.
-_base_ = ['./deepfashion_256.py']
+# 263,632 train / 12,000 test pairs. DeepFashion's loaders and protocol,
+# with this dataset's files and the person-masked metrics.
+_base_ = ['./deepfashion.py']
 
 dataset_type = 'Market1501PoseDataset'
 data_root = 'data/market1501'
-image_size = (128, 64)  # (H, W)
 keypoint_frame = (128, 64)
-train_pipeline = [
-    dict(type='LoadPairFromFile'),
-    dict(type='ResizePair', scale=(image_size[1], image_size[0])),
-    dict(type='RandomFlipPair', prob=0.5),
-    dict(type='GeneratePoseEncoding', encoding={{_base_.pose_encoding}},
-         keys=('source', 'target')),
-    dict(type='PackPoseTransferInputs'),
-]
-test_pipeline = [
-    dict(type='LoadPairFromFile'),
-    dict(type='ResizePair', scale=(image_size[1], image_size[0])),
-    dict(type='GeneratePoseEncoding', encoding={{_base_.pose_encoding}},
-         keys=('source', 'target')),
-    dict(type='PackPoseTransferInputs'),
-]
+# DeepFashion's pipelines without the scale jitter (as PIDM)
+train_pipeline = [step for step in _base_.train_pipeline
+                  if step['type'] != 'RandomScaleCropPair']
 train_dataloader = dict(
     dataset=dict(type=dataset_type, data_root=data_root,
                  keypoint_frame=keypoint_frame, pipeline=train_pipeline))
 val_dataloader = dict(
     dataset=dict(type=dataset_type, data_root=data_root,
-                 keypoint_frame=keypoint_frame, pipeline=test_pipeline))
+                 keypoint_frame=keypoint_frame))
 test_dataloader = val_dataloader
 
 # PIDM protocol plus Market-1501's mask-SSIM and mask-LPIPS (person mask

@@ -1,28 +1,29 @@
-# DeepFashion In-shop, 256x176, PATN/GFLA csv layout:
-#   data/deepfashion/{train,test}/<flattened name>.jpg
+# DeepFashion In-shop, PATN/GFLA csv layout (docs/data.md):
+#   data/deepfashion/{train,test}/<flattened name>.jpg (256x176; the
+#   512x352 images in {train,test}_512/, set by the 512 configs)
 #   data/deepfashion/fasion-resize-{annotation,pairs}-{train,test}.csv
 # 101,966 train / 8,570 test pairs. For the NTED/PIDM txt layout set
 # ann_format='nted' on the datasets (see DeepFashionPoseDataset).
 dataset_type = 'DeepFashionPoseDataset'
 data_root = 'data/deepfashion'
-image_size = (256, 176)  # (H, W)
 keypoint_frame = (256, 176)  # the csv keypoints' frame
-pose_encoding = 'pidm20'
 
+# The pipelines of every DeepFashion config. ResizePair's scale and
+# GeneratePoseEncoding's encoding are the config's: its image_size and its
+# model's pose_encoding, set when the config is read
+# (mmrepose/utils/config.py).
 train_pipeline = [
     dict(type='LoadPairFromFile'),
-    dict(type='ResizePair', scale=(image_size[1], image_size[0])),
+    dict(type='ResizePair'),
     dict(type='RandomScaleCropPair', scale_param=0.05),
     dict(type='RandomFlipPair', prob=0.5),
-    dict(type='GeneratePoseEncoding', encoding=pose_encoding,
-         keys=('source', 'target')),
+    dict(type='GeneratePoseEncoding', keys=('source', 'target')),
     dict(type='PackPoseTransferInputs'),
 ]
 test_pipeline = [
     dict(type='LoadPairFromFile'),
-    dict(type='ResizePair', scale=(image_size[1], image_size[0])),
-    dict(type='GeneratePoseEncoding', encoding=pose_encoding,
-         keys=('source', 'target')),
+    dict(type='ResizePair'),
+    dict(type='GeneratePoseEncoding', keys=('source', 'target')),
     dict(type='PackPoseTransferInputs'),
 ]
 
@@ -45,7 +46,7 @@ val_dataloader = dict(
                  pipeline=test_pipeline))
 test_dataloader = val_dataloader
 
-# The PIDM protocol (evaluation.md): torchvision Inception FID against the
+# The PIDM protocol (docs/evaluation.md): torchvision Inception FID against the
 # whole training set (last partial batch of 64 dropped), SSIM ssim_256 with
 # sigma 1.2, LPIPS AlexNet on [-1, 1]. Weights are local files: nothing is
 # downloaded (tools/evaluate_folder.py --protocol gfla|cfld for the others).
