@@ -140,8 +140,8 @@ def test_parse_samplers():
 
 
 def test_random_init_vae():
-    from mmrepose.utils.benchmarking import RandomInitAutoencoderKL
-    vae = RandomInitAutoencoderKL(sample_posterior=False)
+    helpers = load_script('tools/analysis/benchmarking.py')
+    vae = helpers.RandomInitAutoencoderKL(sample_posterior=False)
     assert vae.is_latent and vae.latent_channels == 4
     assert vae.downsample_factor == 8 and vae.scaling_factor == 0.18215
     assert vae.vae.config.block_out_channels == (128, 256, 512, 512)

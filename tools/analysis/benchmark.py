@@ -142,7 +142,7 @@ def load_cfg(path: str, args: argparse.Namespace) -> Config:
     cfg = read_config(path, args.cfg_options)
     ae = cfg.model.get('autoencoder') or {}
     if args.random_vae and ae.get('type') == 'LatentAutoencoderKL':
-        from mmrepose.utils.benchmarking import RandomInitAutoencoderKL
+        from benchmarking import RandomInitAutoencoderKL
         cfg.model.autoencoder = dict(
             type=RandomInitAutoencoderKL,
             sample_posterior=ae.get('sample_posterior', True))
@@ -211,7 +211,7 @@ def measure_flops(model, train_data, sample_data, settings: list[dict]
                   ) -> dict:
     """FLOPs per U-Net call (one sample), per training sample (forward +
     backward of the loss) and per image for each sampling setting."""
-    from mmrepose.utils.benchmarking import count_flops
+    from benchmarking import count_flops
     model.eval()
     sample_batch = model.data_preprocessor(sample_data, False)
     inputs = sample_batch['inputs']
@@ -258,7 +258,7 @@ def measure_training(model, cfg: Config, data, args: argparse.Namespace,
     """Seconds per optimizer step (``model.train_step``) and samples/s."""
     from mmengine.optim import build_optim_wrapper
 
-    from mmrepose.utils.benchmarking import time_repeats
+    from benchmarking import time_repeats
     optim_cfg = copy.deepcopy(cfg.optim_wrapper)
     if args.amp == 'bf16' and device.type == 'cuda':
         kind = optim_cfg.get('type', 'OptimWrapper')
@@ -298,7 +298,7 @@ def measure_sampling(model, data, settings: list[dict],
                      args: argparse.Namespace, device: torch.device
                      ) -> list[dict]:
     """Seconds per image, images/s and counted NFE of each setting."""
-    from mmrepose.utils.benchmarking import CallCounter, time_repeats
+    from benchmarking import CallCounter, time_repeats
     model.eval()
     batch = model.data_preprocessor(data, False)
     inputs = batch['inputs']
@@ -336,7 +336,7 @@ def bench_config(path: str, args: argparse.Namespace, device: torch.device,
     """All measurements of one config; ``defaults`` (batch and sampling
     settings) are resolved from the first config and reused."""
     from mmrepose.models.diffusion import DiffusionSampler
-    from mmrepose.utils.benchmarking import (build_collate_fn,
+    from benchmarking import (build_collate_fn,
                                              load_pipeline_items, num_params)
     log(f'building {path}')
     cfg = load_cfg(path, args)
@@ -392,7 +392,7 @@ def main(argv: list[str] | None = None) -> dict:
     if args.threads:
         torch.set_num_threads(args.threads)
     from mmrepose.utils import register_all_modules
-    from mmrepose.utils.benchmark_report import (environment, format_report,
+    from benchmark_report import (environment, format_report,
                                                  ratios)
     register_all_modules()
     results, defaults = [], None

@@ -17,7 +17,7 @@
   set read by the config's own dataset and pipeline).
 
 The report (environment, ratios, the printed table) is in
-:mod:`mmrepose.utils.benchmark_report`.
+benchmark_report.py.
 """
 from __future__ import annotations
 

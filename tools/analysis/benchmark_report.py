@@ -12,7 +12,7 @@ import subprocess
 
 import torch
 
-from .benchmarking import MEM_KINDS
+from benchmarking import MEM_KINDS
 
 
 def _cpu_name() -> str:
