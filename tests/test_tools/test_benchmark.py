@@ -96,6 +96,10 @@ def test_full_model_guidance_settings():
     off_f, on_f = res['flops']['per_image']
     assert on_f['by_component'].get('pose_interaction_field', 0) > 0
     assert on_f['total'] > off_f['total']
+    for f in (off_f, on_f):
+        assert sum(f['by_component'].values()) == pytest.approx(f['total'])
+    # Eq. 15 in training: the expectation over t < 400 of 1000, 10 % drops
+    assert res['flops']['train_pif_fraction'] == pytest.approx(0.4 * 0.9)
 
 
 def test_guidance_needs_pif(tmp_path):
@@ -122,6 +126,13 @@ def test_missing_config_and_vae():
     assert proc.returncode != 0
     assert 'AutoencoderKL folder not found: /no/such/vae' in proc.stderr
     assert '--random-vae' in proc.stderr
+    # a full config without its estimator's weights: the switch that helps
+    proc = run_tool('configs/repose/synthfashion_64.py', '--device', 'cpu',
+                    '--cfg-options', 'model.pose_interaction_field.estimator.'
+                    'checkpoint=/no/such/estimator.pth')
+    assert proc.returncode != 0
+    assert 'pose estimator checkpoint not found' in proc.stderr
+    assert '--random-estimator' in proc.stderr
 
 
 def test_parse_samplers():
@@ -137,6 +148,10 @@ def test_parse_samplers():
                   ('dpmsolver++', 20, 1.0), ('dpmsolver++', 20, 2.0)]
     with pytest.raises(SystemExit):
         tool.parse_args([TINY, '--sampler', 'ddim:many'])
+    # without --guidance a full model's rows show the scale it samples with
+    settings = tool.sampling_settings(tool.parse_args([TINY]), dict(
+        sampler='ddim', num_steps=50, cfg_scale=2.0, guidance_scale=1.0))
+    assert [s['guidance_scale'] for s in settings] == [1.0]
 
 
 def test_random_init_vae():

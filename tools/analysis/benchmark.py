@@ -41,6 +41,7 @@ import json
 import os.path as osp
 import sys
 import tempfile
+from collections.abc import Callable
 
 import torch
 from mmengine.config import Config, DictAction
@@ -116,6 +117,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help='torch.compile the diffusers U-Net')
     p.add_argument('--random-vae', action='store_true', help='randomly '
                    'initialised SD 2.1 VAE in place of a latent config\'s')
+    p.add_argument('--random-estimator', action='store_true',
+                   help='randomly initialised PIF pose estimator (same '
+                   'architecture) when its checkpoint is not here')
     p.add_argument('--data-root', help='an existing dataset instead of a '
                    'generated SynthFashion set')
     p.add_argument('--threads', type=int, help='torch.set_num_threads')
@@ -148,6 +152,11 @@ def load_cfg(path: str, args: argparse.Namespace) -> Config:
             sample_posterior=ae.get('sample_posterior', True))
     elif args.random_vae:
         log(f'{path} has no LatentAutoencoderKL: --random-vae ignored')
+    pif = cfg.model.get('pose_interaction_field') or {}
+    if args.random_estimator and pif:
+        pif['estimator']['checkpoint'] = None
+    elif args.random_estimator:
+        log(f'{path} has no PIF estimator: --random-estimator ignored')
     return cfg
 
 
@@ -157,8 +166,9 @@ def build_model(cfg: Config, device: torch.device) -> torch.nn.Module:
     try:
         model = MODELS.build(cfg.model)
     except FileNotFoundError as err:
-        fail(f'{err} (or time it with a randomly initialised VAE: '
-             '--random-vae)')
+        switch = '--random-estimator' if 'pose estimator' in str(err) \
+            else '--random-vae'
+        fail(f'{err} (or time it with random weights: {switch})')
     return model.to(device)
 
 
@@ -181,9 +191,11 @@ def apply_speed_switches(model: torch.nn.Module,
 
 # -- measuring ----------------------------------------------------------------
 def sampling_settings(args: argparse.Namespace, test_cfg: dict) -> list[dict]:
+    """Every sampler x CFG x PIF-guidance setting; the guidance scale is
+    the one applied (the config's for a full model, None without PIF)."""
     samplers = args.sampler or [(test_cfg['sampler'], None)]
     cfgs = args.cfg or [test_cfg['cfg_scale']]
-    guidances = args.guidance or [None]
+    guidances = args.guidance or [test_cfg.get('guidance_scale')]
     return [dict(sampler=name,
                  num_steps=steps or args.steps or test_cfg['num_steps'],
                  cfg_scale=cfg, guidance_scale=g)
@@ -205,6 +217,44 @@ def sample_kwargs(s: dict) -> dict:
     if s['guidance_scale'] is not None:
         kw['guidance_scale'] = s['guidance_scale']
     return kw
+
+
+def expected_training_flops(model, fwd_bwd: Callable[[], None]) -> dict:
+    """FLOPs of one training step (``fwd_bwd``): counted once, or, for a
+    model whose PIF acts in training (Eq. 15), the expectation over the
+    timesteps and CFG drops drawn: counted with no sample guided and with
+    every sample guided, mixed by the expected fraction guided,
+    ``batch_fraction * P(t < max_timestep) * (1 - cfg_dropout)`` (t
+    uniform)."""
+    from benchmarking import count_flops
+    pif = model.pose_interaction_field
+    if pif is None or not pif.train_cfg['enabled']:
+        return count_flops(fwd_bwd, model)
+    saved_cfg, saved_dropout = dict(pif.train_cfg), model.cfg_dropout
+    try:
+        pif.train_cfg['enabled'] = False
+        none = count_flops(fwd_bwd, model)
+        pif.train_cfg.update(enabled=True, max_timestep=None,
+                             batch_fraction=1.0)
+        model.cfg_dropout = 0.0
+        every = count_flops(fwd_bwd, model)
+    finally:
+        pif.train_cfg.clear()
+        pif.train_cfg.update(saved_cfg)
+        model.cfg_dropout = saved_dropout
+    steps = model.diffusion.num_timesteps
+    below = steps if saved_cfg['max_timestep'] is None else \
+        min(saved_cfg['max_timestep'], steps)
+    p = saved_cfg['batch_fraction'] * below / steps * (1 - saved_dropout)
+
+    def mix(a: float, b: float) -> float:
+        return a + p * (b - a)
+
+    parts = set(none['by_component']) | set(every['by_component'])
+    return dict(total=mix(none['total'], every['total']), pif_fraction=p,
+                by_component={k: mix(none['by_component'].get(k, 0),
+                                     every['by_component'].get(k, 0))
+                              for k in parts})
 
 
 def measure_flops(model, train_data, sample_data, settings: list[dict]
@@ -238,11 +288,13 @@ def measure_flops(model, train_data, sample_data, settings: list[dict]
                        mode='loss')
         model.parse_losses(losses)[0].backward()
 
-    f = count_flops(fwd_bwd, model)
+    f = expected_training_flops(model, fwd_bwd)
     model.zero_grad(set_to_none=True)
     flops['per_train_sample'] = f['total'] / batch
     flops['per_train_sample_by_component'] = {
         k: v / batch for k, v in f['by_component'].items()}
+    if 'pif_fraction' in f:
+        flops['train_pif_fraction'] = f['pif_fraction']
     model.eval()
     flops['per_image'] = []
     for s in settings:
@@ -336,8 +388,8 @@ def bench_config(path: str, args: argparse.Namespace, device: torch.device,
     """All measurements of one config; ``defaults`` (batch and sampling
     settings) are resolved from the first config and reused."""
     from mmrepose.models.diffusion import DiffusionSampler
-    from benchmarking import (build_collate_fn,
-                                             load_pipeline_items, num_params)
+    from benchmarking import build_collate_fn, load_pipeline_items, \
+        num_params
     log(f'building {path}')
     cfg = load_cfg(path, args)
     model = build_model(cfg, device)
@@ -392,8 +444,7 @@ def main(argv: list[str] | None = None) -> dict:
     if args.threads:
         torch.set_num_threads(args.threads)
     from mmrepose.utils import register_all_modules
-    from benchmark_report import (environment, format_report,
-                                                 ratios)
+    from benchmark_report import environment, format_report, ratios
     register_all_modules()
     results, defaults = [], None
     with tempfile.TemporaryDirectory(prefix='mmrepose_bench_') as tmp:

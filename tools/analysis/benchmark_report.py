@@ -153,9 +153,12 @@ def format_report(report: dict) -> str:
             f = res['flops']
             per_image = ', '.join(fmt(x['total'], 'FLOP')
                                   for x in f['per_image'])
+            expected = '' if 'train_pif_fraction' not in f else \
+                f", expected with PIF on {f['train_pif_fraction']:.0%}"
             out(f"  FLOPs: {fmt(f['per_unet_call'], 'FLOP')} per U-Net "
                   f"call, {fmt(f['per_train_sample'], 'FLOP')} per training "
-                  f"sample (fwd+bwd), per image: {per_image or '-'}")
+                  f"sample (fwd+bwd{expected}), per image: "
+                  f"{per_image or '-'}")
     if 'ratios' in report:
         r = report['ratios']
         out(f"\nratios (config2 / config1): params {fmt(r['params'])}")

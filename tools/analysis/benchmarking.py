@@ -243,35 +243,59 @@ class CallCounter:
         self.handle.remove()
 
 
+def _component_counter(root: str):
+    """A ``FlopCounterMode`` that also gives each op's FLOPs to exactly one
+    direct child of the model (``by_component``): the child of the innermost
+    running module (the deepest of the module tracker's parents), so that
+    work one component runs inside another (RPA's VAE encodes) counts once,
+    under the module that does it, and the components sum to the total."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    class ComponentFlopCounter(FlopCounterMode):
+
+        def __init__(self):
+            super().__init__(display=False)
+            self.by_component: dict[str, int] = {}
+
+        def _count_flops(self, func_packet, out, args, kwargs):
+            if func_packet in self.flop_registry:
+                flops = self.flop_registry[func_packet](*args, **kwargs,
+                                                        out_val=out)
+                inside = [p for p in self.mod_tracker.parents
+                          if p.startswith(root + '.')]
+                name = max(inside, key=lambda p: p.count('.')).split('.')[1] \
+                    if inside else 'other'
+                self.by_component[name] = \
+                    self.by_component.get(name, 0) + flops
+            return super()._count_flops(func_packet, out, args, kwargs)
+
+    return ComponentFlopCounter()
+
+
 def count_flops(fn: Callable[[], Any], model: nn.Module) -> dict:
     """FLOPs of ``fn()`` (``total``) and per direct child of ``model``
-    (``by_component``, by attribute name; ``other``: outside them).
+    (``by_component``, by attribute name, summing to ``total``; ``other``:
+    outside them).
 
-    Modules are named by their path in ``model``, so that work reached
-    without the child's ``forward`` (e.g. ``autoencoder.encode``) is still
-    attributed to the child: its outermost modules that ran are summed.
+    Attention runs on PyTorch's math backend while counting: its matrix
+    products are counted on every device (the CPU kernel of
+    ``scaled_dot_product_attention`` is not in ``FlopCounterMode``'s table,
+    so it would count 0), with the same count the flash kernels' formula
+    gives. Modules are named by their path in ``model``, so work reached
+    without the child's ``forward`` (``autoencoder.encode``) is still the
+    child's.
     """
-    from torch.utils.flop_counter import FlopCounterMode
-    mode = FlopCounterMode(display=False)
+    from torch.nn.attention import SDPBackend, sdpa_kernel
     root = type(model).__name__
+    mode = _component_counter(root)
     try:  # name every module by its path (torch's ModuleTracker internals)
         mode.mod_tracker._get_mod_name(model)
     except AttributeError:
         pass
-    with mode:
+    with sdpa_kernel(SDPBackend.MATH), mode:
         fn()
-    total = mode.get_total_flops()
-    counts = {k: sum(v.values()) for k, v in mode.get_flop_counts().items()}
-    parts: dict[str, int] = {}
-    for key, flops in counts.items():
-        path = key.split('.')
-        if path[0] != root or len(path) < 2 or not flops or any(
-                '.'.join(path[:i]) in counts for i in range(2, len(path))):
-            continue  # not in the model, or inside a counted module
-        parts[path[1]] = parts.get(path[1], 0) + flops
-    if parts and total > sum(parts.values()):
-        parts['other'] = total - sum(parts.values())
-    return dict(total=total, by_component=parts)
+    parts = {k: v for k, v in mode.by_component.items() if v}
+    return dict(total=mode.get_total_flops(), by_component=parts)
 
 
 def num_params(model: nn.Module) -> dict:
