@@ -80,7 +80,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument('--seed', type=int, default=0)
     args = p.parse_args()
     example = args.source == EXAMPLE_SOURCE
-    if example and args.source_pose is None:
+    # the bundled source's keypoints, for models that use them (RPA)
+    args.example_source_pose = example and args.source_pose is None
+    if args.example_source_pose:
         args.source_pose = osp.join(EXAMPLES, 'source_pose.json')
     if not args.gt and example and args.target_poses == EXAMPLE_TARGETS:
         args.gt = [example_ground_truth(t) for t in EXAMPLE_TARGETS]
@@ -122,6 +124,9 @@ def main() -> None:
     try:
         inferencer = PoseTransferInferencer(args.config, args.checkpoint,
                                             device=args.device)
+        if args.example_source_pose and \
+                inferencer.model.pose_alignment is None:
+            args.source_pose = None
         result = inferencer(args.source, args.target_poses,
                             source_pose=args.source_pose, **sampling)
         gts = [load_rgb_image(path) for path in args.gt]
