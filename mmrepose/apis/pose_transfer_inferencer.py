@@ -6,10 +6,12 @@
                         ['demo/examples/target_pose.json'], out_dir='outputs')
     result['predictions'][0]                       # (H, W, 3) uint8 RGB
 
-The model's image size, resize interpolation and pose encoding are read
-from its config's test pipeline; the source is resized to that size as the
-test pipeline resizes and each target pose is rendered with that encoding (see :mod:`mmrepose.apis.target_pose` for the
-accepted pose forms).
+The model's input is made by its config's test pipeline (after its loading
+step: the images are in memory), as for a test pair: the pipeline's
+``ResizePair`` resizes the source, its ``GeneratePoseEncoding`` renders the
+poses, ``PackPoseTransferInputs`` packs them. A target pose has no image; it
+enters the pipeline as keypoints in a frame (``target_shape``). See
+:mod:`mmrepose.apis.target_pose` for the accepted pose forms.
 """
 from __future__ import annotations
 
@@ -21,15 +23,16 @@ from pathlib import Path
 from typing import Any
 
 import cv2
-import mmcv
 import numpy as np
 import torch
 from mmengine.config import Config
+from mmengine.dataset import Compose, pseudo_collate
 
-from mmrepose.datasets.transforms import encode_pose, load_rgb_image
+from mmrepose.datasets.transforms import (GeneratePoseEncoding, ResizePair,
+                                          load_rgb_image)
 from mmrepose.registry import INFERENCERS, MODELS, TRANSFORMS
-from mmrepose.structures import PoseTransferDataSample, images_to_unit_range
-from mmrepose.structures.keypoint_layout import MISSING
+from mmrepose.structures import images_to_unit_range
+from mmrepose.structures.keypoint_layout import MISSING, NUM_OPENPOSE18
 from mmrepose.visualization import pose_map_to_rgb, tile_grid
 from .init_model import init_model
 from .pose_image import (is_mostly_black, keypoints_from_pose_image,
@@ -46,20 +49,19 @@ KEYPOINT_SCORE_THRESHOLD = 0.1
 PHOTO_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.webp')
 
 
-def _pipeline_settings(cfg: Config) -> tuple[tuple[int, int], str, str]:
-    """(image size (H, W), pose encoding, resize interpolation) from the
-    config's test pipeline."""
-    pipeline = (cfg.get('test_dataloader') or cfg.train_dataloader
-                ).dataset.pipeline
-    steps = {step['type']: step for step in pipeline}
-    if 'ResizePair' not in steps or 'GeneratePoseEncoding' not in steps:
+def build_test_pipeline(cfg: Config) -> Compose:
+    """The config's test pipeline without its loading step; it must resize
+    (``ResizePair``: the model's size) and render poses
+    (``GeneratePoseEncoding``)."""
+    loader = cfg.get('test_dataloader') or cfg.train_dataloader
+    transforms = [TRANSFORMS.build(step) for step in loader.dataset.pipeline
+                  if step['type'] != 'LoadPairFromFile']
+    kinds = {type(t) for t in transforms}
+    if not {ResizePair, GeneratePoseEncoding} <= kinds:
         raise ValueError('the config\'s test pipeline needs ResizePair and '
                          'GeneratePoseEncoding to define the input size and '
                          'pose encoding')
-    resize = TRANSFORMS.build(steps['ResizePair'])
-    w, h = resize.scale
-    return ((int(h), int(w)), steps['GeneratePoseEncoding']['encoding'],
-            resize.interpolation)
+    return Compose(transforms)
 
 
 def _repository_path(path: str) -> str:
@@ -100,8 +102,14 @@ class PoseTransferInferencer:
         self.cfg, self.model = init_model(config or DEFAULT_CONFIG,
                                           weights or DEFAULT_WEIGHTS, device)
         self.device = torch.device(device)
-        self.image_size, self.pose_encoding, self.interpolation = \
-            _pipeline_settings(self.cfg)
+        self.pipeline = build_test_pipeline(self.cfg)
+        self._resize = next(t for t in self.pipeline.transforms
+                            if isinstance(t, ResizePair))
+        w, h = self._resize.scale
+        self.image_size = (int(h), int(w))
+        self.pose_encoding = next(
+            t for t in self.pipeline.transforms
+            if isinstance(t, GeneratePoseEncoding)).encoding
         self._estimator_cfg = pose_estimator or self.cfg.get(
             'pose_estimator')
         self._estimator = None
@@ -112,8 +120,21 @@ class PoseTransferInferencer:
                 img.shape[2] != 3 or img.dtype != np.uint8:
             raise ValueError('the source must be an image path or an '
                              '(H, W, 3) uint8 RGB array')
-        h, w = self.image_size  # resized as the test pipeline resizes
-        return mmcv.imresize(img, (w, h), interpolation=self.interpolation)
+        return self.to_model_size(img)
+
+    def to_model_size(self, image: np.ndarray) -> np.ndarray:
+        """An image resized by the test pipeline's ``ResizePair``."""
+        return self._resize({'source_img': image,
+                             'target_shape': image.shape[:2]})['source_img']
+
+    def model_input(self, source: np.ndarray, source_keypoints: np.ndarray,
+                    target_keypoints: np.ndarray) -> dict:
+        """The test pipeline's packed input for a source at the model's
+        size and keypoints in the model's frame."""
+        return self.pipeline(dict(source_img=source,
+                                  source_keypoints=source_keypoints,
+                                  target_keypoints=target_keypoints,
+                                  target_shape=self.image_size))
 
     def pose_estimator(self) -> torch.nn.Module:
         """The estimator that reads poses from photos (built on first use)."""
@@ -162,17 +183,13 @@ class PoseTransferInferencer:
                     f'{spec}: a mostly black image without the joints of an '
                     'OpenPose-style pose image; neither a pose image nor a '
                     'photo of a person')
-            return self.estimate_keypoints(self._source(image))
+            return self.estimate_keypoints(self.to_model_size(image))
         kps, kps_frame = load_target_pose(spec, frame)
         kps = scale_keypoints(kps, kps_frame, self.image_size)
         if not np.any(kps[:, 0] != MISSING):
             raise ValueError('no keypoint of the target pose lies inside the '
                              'image')
         return kps
-
-    def _pose_input(self, kps: np.ndarray) -> torch.Tensor:
-        return torch.from_numpy(
-            encode_pose(kps, self.image_size, self.pose_encoding))
 
     @torch.no_grad()
     def __call__(self, source: str | np.ndarray,
@@ -209,30 +226,24 @@ class PoseTransferInferencer:
             target_poses = [target_poses]
         src = self._source(source)
         targets = [self.keypoints(p, frame) for p in target_poses]
-        poses = [self._pose_input(k) for k in targets]
-        n = len(poses)
-        inputs = {
-            'source_img': [torch.from_numpy(src.transpose(2, 0, 1).copy())] * n,
-            'target_pose': poses,
-        }
         # a given source pose is checked even where the model ignores it
         src_kps = None if source_pose is None else \
             self.keypoints(source_pose, frame)
         if self.model.pose_alignment is not None:
             if src_kps is None:
                 src_kps = self.estimate_keypoints(src)
-            inputs['source_pose'] = [self._pose_input(src_kps)] * n
         elif src_kps is not None:
             warnings.warn('source_pose is not used: this model has no '
                           'Recurrent Pose Alignment (B1)')
-        samples = [PoseTransferDataSample(target_keypoints=torch.from_numpy(
-            k.astype(np.float32))) for k in targets]
-        data = self.model.data_preprocessor(
-            {'inputs': inputs, 'data_samples': samples}, False)
+        if src_kps is None:  # rendered blank, unused
+            src_kps = np.full((NUM_OPENPOSE18, 2), MISSING, np.float32)
+        packed = [self.model_input(src, src_kps, k) for k in targets]
+        data = self.model.data_preprocessor(pseudo_collate(packed), False)
         samples = self.model.predict(data['inputs'], data['data_samples'],
                                      **sampling)
         predictions = [s.pred_img.permute(1, 2, 0).numpy() for s in samples]
-        pose_images = [pose_map_to_rgb(p.numpy()) for p in poses]
+        pose_images = [pose_map_to_rgb(p['inputs']['target_pose'].numpy())
+                       for p in packed]
         grid = tile_grid([[src, pose, pred] for pose, pred in
                           zip(pose_images, predictions)],
                          column_titles=['source', 'target pose', 'result'])

@@ -254,15 +254,36 @@ def test_pose_image_is_read_back(inferencer, tmp_path):
     np.testing.assert_allclose(scaled[keep], expected[keep], atol=0.5)  # x1/4
 
 
-@pytest.mark.parametrize('config, interpolation', [
-    ('configs/repose/synthfashion_64_b1.py', 'area'),
-    ('configs/repose/deepfashion_256_b1.py', 'bicubic')])
-def test_source_is_resized_as_the_test_pipeline_resizes(config,
-                                                        interpolation):
-    from mmrepose.apis.pose_transfer_inferencer import _pipeline_settings
-    cfg = read_config(ROOT / config)
-    size, _, method = _pipeline_settings(cfg)
-    resize = next(t for t in cfg.test_dataloader.dataset.pipeline
-                  if t['type'] == 'ResizePair')
-    assert method == interpolation
-    assert size == (resize['scale'][1], resize['scale'][0])
+def test_inference_input_equals_the_test_pipelines(inferencer, tmp_path):
+    """A test pair through the dataset (the config's test pipeline, from
+    files at twice the model's size) and through the inferencer (source
+    image and the target's keypoints) gives the model the same input."""
+    from mmrepose.datasets.synthesis import generate_synthfashion
+    from mmrepose.registry import DATASETS
+    generate_synthfashion(str(tmp_path), size=(128, 88), train_ids=1,
+                          test_ids=1, val_ids=0, poses_per_id=2, seed=0,
+                          progress=False)
+    cfg = read_config(CONFIG)
+    dataset_cfg = cfg.test_dataloader.dataset
+    dataset_cfg.data_root = str(tmp_path)
+    dataset = DATASETS.build(dataset_cfg)
+    info, item = dataset.get_data_info(0), dataset[0]
+    source = inferencer._source(info['source_img_path'])
+    packed = inferencer.model_input(
+        source, item['data_samples'].source_keypoints.numpy(),
+        item['data_samples'].target_keypoints.numpy())
+    for key in ('source_img', 'source_pose', 'target_pose'):
+        torch.testing.assert_close(packed['inputs'][key],
+                                   item['inputs'][key], rtol=0, atol=0)
+    assert 'gt_img' not in packed['data_samples']
+
+
+def test_pipeline_without_resize_or_encoding_is_refused():
+    from mmrepose.apis.pose_transfer_inferencer import build_test_pipeline
+    cfg = read_config(CONFIG)
+    cfg.test_dataloader.dataset.pipeline = [
+        step for step in cfg.test_dataloader.dataset.pipeline
+        if step['type'] != 'ResizePair']
+    with pytest.raises(ValueError, match='needs ResizePair and '
+                       'GeneratePoseEncoding'):
+        build_test_pipeline(cfg)

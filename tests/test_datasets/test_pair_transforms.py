@@ -71,6 +71,28 @@ def test_resize_scales_keypoints():
     assert (out['target_keypoints'][~present] == -1).all()
 
 
+def test_a_target_given_as_a_pose_only():
+    """At inference the target is keypoints in a frame (target_shape), no
+    image: resizing scales them, the encoding renders them at the output
+    size, and packing leaves gt_img out."""
+    results = marked_pair()
+    kps = results['target_keypoints'].copy()
+    del results['target_img']
+    results['target_shape'] = (64, 44)
+    out = ResizePair(scale=(88, 128))(results)
+    assert out['target_shape'] == (128, 88) and out['img_shape'] == (128, 88)
+    present = kps[:, 0] != -1
+    np.testing.assert_allclose(out['target_keypoints'][present],
+                               kps[present] * 2)
+    out = GeneratePoseEncoding('gfla18')(out)
+    assert out['target_pose'].shape == (18, 128, 88)
+    packed = PackPoseTransferInputs()(out)
+    assert 'gt_img' not in packed['data_samples']
+    with pytest.raises(KeyError, match='neither target_img nor '
+                       'target_shape'):
+        ResizePair(scale=(88, 128))({'source_img': out['source_img']})
+
+
 def test_scale_crop_keeps_marks_under_keypoints():
     np.random.seed(0)
     t = RandomScaleCropPair(scale_param=0.3, interpolation='nearest')

@@ -35,12 +35,25 @@ def transform_keypoints(kps: np.ndarray, scale: tuple[float, float],
     return out
 
 
+def pose_frame(results: dict, key: str) -> tuple[int, int]:
+    """(H, W) of ``key``'s keypoints: its image's, or ``{key}_shape`` for a
+    pose given without an image (a target pose at inference)."""
+    if f'{key}_img' in results:
+        return results[f'{key}_img'].shape[:2]
+    if f'{key}_shape' in results:
+        return tuple(results[f'{key}_shape'])
+    raise KeyError(f'the {key} has neither {key}_img nor {key}_shape (the '
+                   'frame of its keypoints)')
+
+
 def _resize_one(results: dict, key: str, size_wh: tuple[int, int],
                 interpolation: str) -> None:
-    img = results[f'{key}_img']
-    h, w = img.shape[:2]
-    results[f'{key}_img'] = mmcv.imresize(img, size_wh,
-                                          interpolation=interpolation)
+    h, w = pose_frame(results, key)
+    if f'{key}_img' in results:
+        results[f'{key}_img'] = mmcv.imresize(results[f'{key}_img'], size_wh,
+                                              interpolation=interpolation)
+    else:
+        results[f'{key}_shape'] = (size_wh[1], size_wh[0])
     if f'{key}_keypoints' in results:
         results[f'{key}_keypoints'] = transform_keypoints(
             results[f'{key}_keypoints'], (size_wh[0] / w, size_wh[1] / h),
@@ -50,6 +63,10 @@ def _resize_one(results: dict, key: str, size_wh: tuple[int, int],
 @TRANSFORMS.register_module()
 class ResizePair(BaseTransform):
     """Resize both images to ``scale = (W, H)`` and scale the keypoints.
+
+    A pose given without its image (``{key}_shape``, the (H, W) frame of its
+    keypoints, instead of ``{key}_img``: a target pose at inference) has its
+    keypoints scaled and its shape set to the output size.
 
     Args:
         scale: Output size as ``(width, height)`` (mmcv's convention), e.g.
@@ -64,7 +81,7 @@ class ResizePair(BaseTransform):
     def transform(self, results: dict) -> dict:
         for key in PAIR_KEYS:
             _resize_one(results, key, self.scale, self.interpolation)
-        results['img_shape'] = results['target_img'].shape[:2]
+        results['img_shape'] = pose_frame(results, 'target')
         return results
 
     def __repr__(self) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from mmcv.transforms import BaseTransform
 
 from mmrepose.registry import TRANSFORMS
+from .geometric import pose_frame
 from .pose_maps import encode_pose, pose_encoding_channels
 
 
@@ -13,7 +14,8 @@ from .pose_maps import encode_pose, pose_encoding_channels
 class GeneratePoseEncoding(BaseTransform):
     """Render ``{key}_pose`` = ``(C, H, W)`` float32 for each key in ``keys``.
 
-    Required keys: ``{key}_keypoints`` and ``{key}_img`` (for the size).
+    Required keys: ``{key}_keypoints`` and ``{key}_img`` or ``{key}_shape``
+    (the size).
     Added keys: ``{key}_pose`` and ``pose_encoding`` (the name).
 
     Args:
@@ -38,9 +40,9 @@ class GeneratePoseEncoding(BaseTransform):
 
     def transform(self, results: dict) -> dict:
         for key in self.keys:
-            shape = results[f'{key}_img'].shape[:2]
             results[f'{key}_pose'] = encode_pose(results[f'{key}_keypoints'],
-                                                 shape, self.encoding)
+                                                 pose_frame(results, key),
+                                                 self.encoding)
         results['pose_encoding'] = self.encoding
         return results
 
