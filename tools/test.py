@@ -49,11 +49,7 @@ def parse_args() -> argparse.Namespace:
 def build_config(args: argparse.Namespace) -> Config:
     if not osp.isfile(args.checkpoint):
         sys.exit(f'error: checkpoint file not found: {args.checkpoint}')
-    try:
-        cfg = load_config(args.config, args.cfg_options, args.launcher,
-                          args.work_dir)
-    except FileNotFoundError as err:
-        sys.exit(f'error: {err}')
+    cfg = load_config(args)
     cfg.load_from = None  # loaded strictly by main()
     cfg.resume = False
     out_dir = args.out_dir or osp.join(cfg.work_dir, 'generated')

@@ -66,11 +66,7 @@ def enable_amp(cfg: Config) -> None:
 
 
 def build_config(args: argparse.Namespace) -> Config:
-    try:
-        cfg = load_config(args.config, args.cfg_options, args.launcher,
-                          args.work_dir)
-    except FileNotFoundError as err:
-        sys.exit(f'error: {err}')
+    cfg = load_config(args)
     if args.amp:
         enable_amp(cfg)
     if args.resume == 'auto':

@@ -72,11 +72,7 @@ def setup_mmpose() -> None:
 
 def build_config(args: argparse.Namespace) -> Config:
     from mmrepose.engine import load_config
-    try:
-        cfg = load_config(args.config, args.cfg_options, args.launcher,
-                          args.work_dir)
-    except FileNotFoundError as err:
-        sys.exit(f'error: {err}')
+    cfg = load_config(args)
     if cfg.get('default_scope') != 'mmpose':
         sys.exit(f"error: {args.config} is not an mmpose config "
                  "(default_scope = 'mmpose')")

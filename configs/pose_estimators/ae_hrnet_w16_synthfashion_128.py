@@ -22,35 +22,20 @@ param_scheduler = [
          eta_min=1.5e-5, by_epoch=False),
 ]
 
-codec = dict(
-    type='AssociativeEmbedding',
-    input_size=input_size,
-    heatmap_size=(input_size[0] // 4, input_size[1] // 4),
-    sigma=2,
-    decode_topk=30,
-    decode_center_shift=0.5,
-    decode_keypoint_order=[
-        0, 1, 2, 3, 4, 5, 6, 11, 12, 7, 8, 9, 10, 13, 14, 15, 16
-    ],
-    decode_max_instances=1)
+codec = dict(_base_.codec, input_size=input_size,
+             heatmap_size=(input_size[0] // 4, input_size[1] // 4))
 model = dict(head=dict(decoder=codec))
 
+# the 256 pipeline at this size: resized first, then its steps with this
+# codec
 train_pipeline = [
     dict(type='LoadImage'),
     dict(type='mmrepose.ResizeImageAndKeypoints',
          size=(image_size[1], image_size[0]), interpolation='area'),
-    dict(
-        type='BottomupRandomAffine',
-        input_size=codec['input_size'],
-        shift_factor=0.1,
-        scale_factor=(0.8, 1.25),
-        rotate_factor=15,
-        shear_factor=0),
-    dict(type='RandomFlip', direction='horizontal'),
-    dict(type='GenerateTarget', encoder=codec),
-    dict(type='BottomupGetHeatmapMask'),
-    dict(type='mmrepose.PackAEKeypointIndices'),
-    dict(type='PackPoseInputs'),
+    *[dict(step, input_size=codec['input_size'])
+      if step['type'] == 'BottomupRandomAffine' else
+      dict(step, encoder=codec) if step['type'] == 'GenerateTarget' else step
+      for step in _base_.train_pipeline[1:]],
 ]
 # CPU: data loading in the main process (about 15% of an iteration)
 train_dataloader = dict(num_workers=0, persistent_workers=False,

@@ -13,7 +13,10 @@
 # Suggested schedule 1 GPU x batch 16, 20k iterations; not trained here (no
 # GPU): the CPU-trained model is the 128x88 variant,
 # ae_hrnet_w16_synthfashion_128.py (docs/pose_estimator.md).
-default_scope = 'mmpose'
+_base_ = [
+    './_base_/ae_hrnet_w32.py', './_base_/synthfashion_keypoints.py',
+    './_base_/default_runtime.py'
+]
 
 # Images the model is made for, (H, W). The network input is padded to a
 # multiple of 32: 256x176 -> 256x192 (MMPoseEstimator pads on the right).
@@ -46,47 +49,18 @@ codec = dict(
 # model: HRNet-W16, stage 1 with two bottlenecks, stages 2-4 one module of
 # two basic blocks per branch; the head reads the stride-4 branch (16 ch.)
 model = dict(
-    type='BottomupPoseEstimator',
-    data_preprocessor=dict(
-        type='PoseDataPreprocessor',
-        mean=[123.675, 116.28, 103.53],
-        std=[58.395, 57.12, 57.375],
-        bgr_to_rgb=True),
     backbone=dict(
-        type='HRNet',
-        in_channels=3,
         extra=dict(
-            stage1=dict(num_modules=1, num_branches=1, block='BOTTLENECK',
-                        num_blocks=(2, ), num_channels=(32, )),
-            stage2=dict(num_modules=1, num_branches=2, block='BASIC',
-                        num_blocks=(2, 2), num_channels=(16, 32)),
-            stage3=dict(num_modules=1, num_branches=3, block='BASIC',
-                        num_blocks=(2, 2, 2), num_channels=(16, 32, 64)),
-            stage4=dict(num_modules=1, num_branches=4, block='BASIC',
-                        num_blocks=(2, 2, 2, 2),
+            stage1=dict(num_blocks=(2, ), num_channels=(32, )),
+            stage2=dict(num_blocks=(2, 2), num_channels=(16, 32)),
+            stage3=dict(num_modules=1, num_blocks=(2, 2, 2),
+                        num_channels=(16, 32, 64)),
+            stage4=dict(num_modules=1, num_blocks=(2, 2, 2, 2),
                         num_channels=(16, 32, 64, 128)))),
-    head=dict(
-        type='AssociativeEmbeddingHead',
-        in_channels=16,
-        num_keypoints=17,
-        tag_dim=1,
-        tag_per_keypoint=True,
-        deconv_out_channels=None,
-        keypoint_loss=dict(type='KeypointMSELoss', use_target_weight=True),
-        tag_loss=dict(type='AssociativeEmbeddingLoss', loss_weight=0.001),
-        decoder=codec),
-    # flip_test=True: the AE head's single-scale predict path expects it
-    test_cfg=dict(
-        multiscale_test=False,
-        flip_test=True,
-        shift_heatmap=False,
-        restore_heatmap_size=False,
-        align_corners=False))
+    head=dict(in_channels=16, decoder=codec))
 
 # data: SynthFashion's COCO keypoint json (17 COCO keypoints per person)
-dataset_type = 'CocoDataset'
 data_mode = 'bottomup'
-data_root = 'data/synthfashion/'
 
 train_pipeline = [
     dict(type='LoadImage'),
@@ -106,42 +80,4 @@ train_pipeline = [
 ]
 
 train_dataloader = dict(
-    batch_size=16,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
-        ann_file='annotations/synthfashion_keypoints_train.json',
-        data_prefix=dict(img='train/'),
-        pipeline=train_pipeline,
-    ))
-
-# Evaluation is tools/analysis/eval_pose_estimator.py (PCK@0.1 and mean
-# keypoint error on the test split, as mmrepose's PoseAccuracy metric).
-test_split = dict(
-    ann_file='annotations/synthfashion_keypoints_test.json',
-    img_dir='test/')
-
-# hooks and runtime (mmengine defaults; atomic checkpoint writes)
-default_hooks = dict(
-    timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=50),
-    param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', interval=1000, by_epoch=False,
-                    max_keep_ckpts=2,
-                    backend_args=dict(backend='atomic_local')),
-    sampler_seed=dict(type='DistSamplerSeedHook'))
-env_cfg = dict(
-    cudnn_benchmark=False,
-    mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
-    dist_cfg=dict(backend='nccl'))
-vis_backends = [dict(type='LocalVisBackend')]
-visualizer = dict(type='Visualizer', vis_backends=vis_backends)
-log_processor = dict(window_size=50, by_epoch=False)
-log_level = 'INFO'
-load_from = None
-resume = False
-randomness = dict(seed=0)
+    dataset=dict(data_mode=data_mode, pipeline=train_pipeline))

@@ -8,6 +8,8 @@
 # (`hrnet_w32_coco_512x512-bcb8c247_20200816.pth`), placed at
 #   pretrained/hrnet_w32_coco_512x512-bcb8c247_20200816.pth
 # Nothing is downloaded; a key mismatch is reported with an example key.
+_base_ = ['./_base_/ae_hrnet_w32.py']
+
 codec = dict(
     type='AssociativeEmbedding',
     input_size=(512, 512),
@@ -20,40 +22,4 @@ codec = dict(
     ],
     decode_max_instances=30)
 
-
-model = dict(
-    type='BottomupPoseEstimator',
-    data_preprocessor=dict(
-        type='PoseDataPreprocessor',
-        mean=[123.675, 116.28, 103.53],
-        std=[58.395, 57.12, 57.375],
-        bgr_to_rgb=True),
-    backbone=dict(
-        type='HRNet',
-        in_channels=3,
-        extra=dict(
-            stage1=dict(num_modules=1, num_branches=1, block='BOTTLENECK',
-                        num_blocks=(4, ), num_channels=(64, )),
-            stage2=dict(num_modules=1, num_branches=2, block='BASIC',
-                        num_blocks=(4, 4), num_channels=(32, 64)),
-            stage3=dict(num_modules=4, num_branches=3, block='BASIC',
-                        num_blocks=(4, 4, 4), num_channels=(32, 64, 128)),
-            stage4=dict(num_modules=3, num_branches=4, block='BASIC',
-                        num_blocks=(4, 4, 4, 4),
-                        num_channels=(32, 64, 128, 256)))),
-    head=dict(
-        type='AssociativeEmbeddingHead',
-        in_channels=32,
-        num_keypoints=17,
-        tag_dim=1,
-        tag_per_keypoint=True,
-        deconv_out_channels=None,
-        keypoint_loss=dict(type='KeypointMSELoss', use_target_weight=True),
-        tag_loss=dict(type='AssociativeEmbeddingLoss', loss_weight=0.001),
-        decoder=codec),
-    test_cfg=dict(
-        multiscale_test=False,
-        flip_test=True,
-        shift_heatmap=False,
-        restore_heatmap_size=False,
-        align_corners=False))
+model = dict(head=dict(decoder=codec))

@@ -22,7 +22,9 @@
 #   python tools/analysis/eval_pose_estimator.py \
 #       configs/pose_estimators/simplebaseline_res18_synthfashion_128.py \
 #       checkpoints/pose_estimators/simplebaseline_res18_synthfashion_128.pth
-default_scope = 'mmpose'
+_base_ = [
+    './_base_/synthfashion_keypoints.py', './_base_/default_runtime.py'
+]
 
 # Images the model is made for, (H, W), and its network input (w, h): the
 # image padded on the right to a multiple of 32 (88 -> 96).
@@ -87,9 +89,7 @@ model = dict(
     test_cfg=dict(flip_test=False))
 
 # data: SynthFashion's COCO keypoint json, one person per image
-dataset_type = 'CocoDataset'
 data_mode = 'topdown'
-data_root = 'data/synthfashion/'
 
 train_pipeline = [
     dict(type='LoadImage'),
@@ -112,44 +112,9 @@ train_pipeline = [
 ]
 
 train_dataloader = dict(
-    batch_size=16,
     # CPU: data loading in the main process
     num_workers=0,
     persistent_workers=False,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
-        ann_file='annotations/synthfashion_keypoints_train.json',
-        data_prefix=dict(img='train/'),
-        pipeline=train_pipeline,
-    ))
-
-# Evaluation is tools/analysis/eval_pose_estimator.py (PCK@0.1 and mean
-# keypoint error, as mmrepose's PoseAccuracy metric).
-test_split = dict(
-    ann_file='annotations/synthfashion_keypoints_test.json',
-    img_dir='test/')
-
-# hooks and runtime (mmengine defaults; atomic checkpoint writes)
-default_hooks = dict(
-    timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=50),
-    param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', interval=500, by_epoch=False,
-                    max_keep_ckpts=2,
-                    backend_args=dict(backend='atomic_local')),
-    sampler_seed=dict(type='DistSamplerSeedHook'))
-env_cfg = dict(
-    cudnn_benchmark=False,
-    mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
-    dist_cfg=dict(backend='nccl'))
-vis_backends = [dict(type='LocalVisBackend')]
-visualizer = dict(type='Visualizer', vis_backends=vis_backends)
-log_processor = dict(window_size=50, by_epoch=False)
-log_level = 'INFO'
-load_from = None
-resume = False
-# not the guide's seed (0)
-randomness = dict(seed=17)
+    dataset=dict(data_mode=data_mode, pipeline=train_pipeline))
+default_hooks = dict(checkpoint=dict(interval=500))
+randomness = dict(seed=17)  # not the guide's (0)

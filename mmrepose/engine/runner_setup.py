@@ -1,10 +1,12 @@
-"""What ``tools/train.py`` and ``tools/test.py`` share: their common
-command-line options, reading the config with the command line's overrides,
-and building the runner."""
+"""What ``tools/train.py``, ``tools/test.py`` and
+``tools/train_pose_estimator.py`` share: their common command-line options,
+reading the config with the command line's overrides, and building the
+runner."""
 from __future__ import annotations
 
 import argparse
 import os.path as osp
+import sys
 
 from mmengine.config import Config, DictAction
 from mmengine.registry import RUNNERS
@@ -31,22 +33,22 @@ def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
                         'will start (the dist scripts pass theirs)')
 
 
-def load_config(path: str, cfg_options: dict | None = None,
-                launcher: str = 'none', work_dir: str | None = None) -> Config:
-    """Read a config with ``--cfg-options``
-    (:func:`~mmrepose.utils.read_config`) and apply ``--launcher`` and
-    ``--work-dir`` (default: the config's, else ``work_dirs/CONFIG_NAME``).
-
-    Raises:
-        FileNotFoundError: naming the config file, when it does not exist.
-    """
-    cfg = read_config(path, cfg_options)
-    cfg.launcher = launcher
-    if work_dir is not None:
-        cfg.work_dir = work_dir
+def load_config(args: argparse.Namespace) -> Config:
+    """The command line's config (``args.config``) read with
+    ``--cfg-options`` (:func:`~mmrepose.utils.read_config`), with
+    ``--launcher`` and ``--work-dir`` applied (default work dir: the
+    config's, else ``work_dirs/CONFIG_NAME``); a missing config file exits
+    with one line naming it."""
+    try:
+        cfg = read_config(args.config, args.cfg_options)
+    except FileNotFoundError as err:
+        sys.exit(f'error: {err}')
+    cfg.launcher = args.launcher
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('work_dirs',
-                                osp.splitext(osp.basename(path))[0])
+                                osp.splitext(osp.basename(args.config))[0])
     return cfg
 
 
