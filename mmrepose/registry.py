@@ -43,6 +43,11 @@ DATA_SAMPLERS = Registry('data sampler', parent=MMENGINE_DATA_SAMPLERS,
                          locations=['mmrepose.engine.samplers'])
 TRANSFORMS = Registry('transform', parent=MMENGINE_TRANSFORMS,
                       locations=['mmrepose.datasets.transforms'])
+#: name -> ``encode(keypoints (18, 2), (H, W)) -> (C, H, W) float32``: the
+#: pose encodings a config's ``pose_encoding`` names (pidm20, gfla18,
+#: cfld21, skeleton_rgb; register your own the same way)
+POSE_ENCODINGS = Registry('pose encoding',
+                          locations=['mmrepose.datasets.transforms.pose_maps'])
 
 # Models and optimisation
 MODELS = Registry('model', parent=MMENGINE_MODELS,

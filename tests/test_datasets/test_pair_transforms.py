@@ -3,11 +3,14 @@ import numpy as np
 import pytest
 import torch
 
-from mmrepose.datasets.transforms import (POSE_ENCODINGS, GeneratePoseEncoding,
+from mmrepose.datasets.transforms import (GeneratePoseEncoding,
                                           PackPoseTransferInputs,
                                           RandomFlipPair, RandomScaleCropPair,
                                           ResizePair, cfld21, encode_pose,
-                                          gfla18, pidm20, skeleton_rgb)
+                                          gfla18, pidm20,
+                                          pose_encoding_channels,
+                                          skeleton_rgb)
+from mmrepose.registry import POSE_ENCODINGS
 from mmrepose.structures import OPENPOSE18_LIMBS
 
 
@@ -111,7 +114,8 @@ def test_scale_crop_keeps_marks_under_keypoints():
 def test_pose_encodings_channels_and_ranges():
     kps = marked_pair()['target_keypoints']
     expected = {'pidm20': 20, 'gfla18': 18, 'cfld21': 21, 'skeleton_rgb': 3}
-    assert {k: c for k, (_, c) in POSE_ENCODINGS.items()} == expected
+    assert {name: pose_encoding_channels(name)
+            for name in POSE_ENCODINGS.module_dict} == expected
     for name, channels in expected.items():
         pose = encode_pose(kps, (64, 44), name)
         assert pose.shape == (channels, 64, 44) and pose.dtype == np.float32

@@ -2,12 +2,12 @@ from .formatting import PackPoseTransferInputs
 from .geometric import RandomFlipPair, RandomScaleCropPair, ResizePair
 from .loading import ImageLoadError, LoadPairFromFile, load_rgb_image
 from .pose_encoding import GeneratePoseEncoding
-from .pose_maps import (POSE_ENCODINGS, cfld21, encode_pose, gfla18, pidm20,
+from .pose_maps import (cfld21, encode_pose, gfla18, pidm20,
                         pose_encoding_channels, skeleton_rgb)
 
 __all__ = [
     'LoadPairFromFile', 'ImageLoadError', 'load_rgb_image', 'ResizePair',
     'RandomFlipPair', 'RandomScaleCropPair', 'GeneratePoseEncoding',
-    'PackPoseTransferInputs', 'POSE_ENCODINGS', 'encode_pose',
+    'PackPoseTransferInputs', 'encode_pose',
     'pose_encoding_channels', 'pidm20', 'gfla18', 'cfld21', 'skeleton_rgb'
 ]

@@ -35,6 +35,7 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
+from mmrepose.registry import POSE_ENCODINGS
 from mmrepose.structures.keypoint_layout import (MISSING, NUM_OPENPOSE18,
                                                  OPENPOSE18_COLORS,
                                                  OPENPOSE18_LIMBS)
@@ -85,12 +86,14 @@ def _pidm_skeleton(kps: np.ndarray, shape: Shape
     return canvas, polygons
 
 
+@POSE_ENCODINGS.register_module(name='skeleton_rgb')
 def skeleton_rgb(kps: np.ndarray, shape: Shape) -> np.ndarray:
     """PIDM's RGB skeleton image, ``(3, H, W)``."""
     canvas, _ = _pidm_skeleton(_check(kps), shape)
     return canvas.transpose(2, 0, 1).astype(np.float32) / 255.0
 
 
+@POSE_ENCODINGS.register_module(name='pidm20')
 def pidm20(kps: np.ndarray, shape: Shape) -> np.ndarray:
     """PIDM's 20-channel pose map (see module doc)."""
     canvas, polygons = _pidm_skeleton(_check(kps), shape)
@@ -106,6 +109,7 @@ def pidm20(kps: np.ndarray, shape: Shape) -> np.ndarray:
     return np.concatenate([rgb, maps])
 
 
+@POSE_ENCODINGS.register_module(name='gfla18')
 def gfla18(kps: np.ndarray, shape: Shape, sigma: float = 6.0) -> np.ndarray:
     """Gaussian keypoint heatmaps, ``(18, H, W)``."""
     kps = _check(kps)
@@ -120,6 +124,7 @@ def gfla18(kps: np.ndarray, shape: Shape, sigma: float = 6.0) -> np.ndarray:
     return maps
 
 
+@POSE_ENCODINGS.register_module(name='cfld21')
 def cfld21(kps: np.ndarray, shape: Shape) -> np.ndarray:
     """CFLD's 21-channel pose map: RGB skeleton + 18 heatmaps."""
     kps = _check(kps)
@@ -137,28 +142,21 @@ def cfld21(kps: np.ndarray, shape: Shape) -> np.ndarray:
     return np.concatenate([rgb, gfla18(kps, shape)])
 
 
-#: name -> (function, number of channels)
-POSE_ENCODINGS: dict[str, tuple[Callable[[np.ndarray, Shape], np.ndarray],
-                                int]] = {
-    'pidm20': (pidm20, 20),
-    'gfla18': (gfla18, 18),
-    'cfld21': (cfld21, 21),
-    'skeleton_rgb': (skeleton_rgb, 3),
-}
-
-
-def _lookup(encoding: str) -> tuple[Callable, int]:
-    if encoding not in POSE_ENCODINGS:
+def _lookup(encoding: str) -> Callable[[np.ndarray, Shape], np.ndarray]:
+    function = POSE_ENCODINGS.get(encoding)
+    if function is None:
         raise KeyError(f'unknown pose encoding {encoding!r}; choose from '
-                       f'{sorted(POSE_ENCODINGS)}')
-    return POSE_ENCODINGS[encoding]
+                       f'{sorted(POSE_ENCODINGS.module_dict)}')
+    return function
 
 
 def encode_pose(kps: np.ndarray, shape: Shape, encoding: str) -> np.ndarray:
-    """Encode keypoints with the named encoding (see :data:`POSE_ENCODINGS`)."""
-    return _lookup(encoding)[0](kps, shape)
+    """Encode keypoints with the named encoding (``POSE_ENCODINGS``)."""
+    return _lookup(encoding)(kps, shape)
 
 
 def pose_encoding_channels(encoding: str) -> int:
-    """Number of channels of a named pose encoding."""
-    return _lookup(encoding)[1]
+    """Number of channels of a named pose encoding: those it renders (an
+    empty pose on a 1x1 canvas), so no separate count can disagree."""
+    empty = np.full((NUM_OPENPOSE18, 2), MISSING, np.float32)
+    return int(_lookup(encoding)(empty, (1, 1)).shape[0])
