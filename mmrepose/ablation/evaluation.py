@@ -14,6 +14,8 @@ the best judge PCK@0.1 among the scales (0 included) whose SSIM is within
 ``ssim_tolerance`` of s = 0's. Test: every run once with its variant's
 settings. Every pair gets the same sampling noise in every run (the batch
 order and the sampler seed are fixed), so runs can be compared pair by pair.
+A variant that samples another's weights at guidance scale 0 makes that
+variant's images exactly, so it takes over their scores once they exist.
 
 Every score is a :class:`PairScores` saved as JSON under
 ``{run work dir}/eval/`` and reused while its settings and checkpoint are
@@ -26,7 +28,8 @@ from __future__ import annotations
 import json
 import os
 import os.path as osp
-from dataclasses import asdict, dataclass
+import shutil
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import cv2
@@ -154,14 +157,13 @@ class Evaluator:
                   save_images: bool = False) -> PairScores:
         """Cached score of a loaded run (see module doc)."""
         path = osp.join(run.work_dir, 'eval', f'{tag}.json')
-        if osp.isfile(path):
-            cached = PairScores.load(path)
-            if cached.settings == settings and \
-                    cached.checkpoint == run.checkpoint:
-                return cached
-        model.test_cfg.update(settings, progress=False)
         image_dir = osp.join(run.work_dir, 'eval', f'{tag}_images') \
             if save_images else None
+        cached = _cached(path, settings, run.checkpoint) or \
+            _unguided_twin(run, tag, settings, path, image_dir)
+        if cached is not None:
+            return cached
+        model.test_cfg.update(settings, progress=False)
         scores = self.score(model, cfg, split, settings, run.checkpoint,
                             image_dir)
         scores.save(path)
@@ -176,6 +178,41 @@ class Evaluator:
         scores = self.score(name, self.spec.run_config(first), split, {})
         scores.save(path)
         return scores
+
+
+def _cached(path: str, settings: dict[str, Any],
+            checkpoint: str) -> PairScores | None:
+    """The scores saved at ``path`` if made with these settings and
+    checkpoint."""
+    if not osp.isfile(path):
+        return None
+    scores = PairScores.load(path)
+    if scores.settings == settings and scores.checkpoint == checkpoint:
+        return scores
+    return None
+
+
+def _unguided_twin(run: Run, tag: str, settings: dict[str, Any], path: str,
+                   image_dir: str | None) -> PairScores | None:
+    """A variant sampling another variant's weights (``weights_from``) at
+    guidance scale 0 makes exactly that variant's images (PIF off, the same
+    weights, the same noise): its scores with the same settings, when
+    scored already, saved again under this run (with the images, when
+    asked for)."""
+    if not run.variant.weights_from or settings.get('guidance_scale') != 0:
+        return None
+    plain = {k: v for k, v in settings.items() if k != 'guidance_scale'}
+    twin_tag = tag.removesuffix('_s0')
+    twin = _cached(osp.join(run.weights_dir, 'eval', f'{twin_tag}.json'),
+                   plain, run.checkpoint)
+    twin_images = osp.join(run.weights_dir, 'eval', f'{twin_tag}_images')
+    if twin is None or (image_dir and not osp.isdir(twin_images)):
+        return None
+    if image_dir:
+        shutil.copytree(twin_images, image_dir, dirs_exist_ok=True)
+    scores = replace(twin, settings=settings)
+    scores.save(path)
+    return scores
 
 
 def _save_image(folder: str, sample: Any) -> None:
