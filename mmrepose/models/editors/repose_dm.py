@@ -46,6 +46,7 @@ from mmrepose.structures import PoseTransferDataSample, unit_range_to_images
 from ..alignment import AlignmentOutput
 from ..diffusion import DiffusionSampler, GuidanceFn
 from ..guidance import stack_target_keypoints
+from ..unets.cross_attention_cache import cache_cross_attention
 
 DEFAULT_TEST_CFG = dict(sampler='ddim', num_steps=50, cfg_scale=2.0, seed=0,
                         progress=True, autocast=None)
@@ -317,13 +318,17 @@ class RePoseDM(BaseModel):
             eps = self.diffusion.eps_from_prediction(pred.float(), x, t)
             return eps, None if v is None else v.float()
 
+        # CFG's conditions, made once: the same tensors at every step, so
+        # the U-Net projects the tokens to keys and values once
+        both_pose = torch.cat([pose_in, null_pose])
+        both_tokens = torch.cat([tokens, null_tokens])
+
         def model_fn(x: Tensor, t: Tensor, with_uncond: bool):
             if not with_uncond:
                 eps, v = denoise(x, t, pose_in, tokens)
                 return eps, v, None
             eps, v = denoise(torch.cat([x, x]), torch.cat([t, t]),
-                             torch.cat([pose_in, null_pose]),
-                             torch.cat([tokens, null_tokens]))
+                             both_pose, both_tokens)
             n = x.shape[0]
             return eps[:n], None if v is None else v[:n], eps[n:]
 
@@ -331,6 +336,7 @@ class RePoseDM(BaseModel):
         generator = torch.Generator(device=device).manual_seed(int(cfg['seed']))
         shape = (pose_in.shape[0], self.unet.sample_channels,
                  *pose_in.shape[-2:])
-        x0 = sampler.sample(model_fn, shape, device, generator, guidance,
-                            progress=cfg['progress'])
+        with cache_cross_attention(self.unet):
+            x0 = sampler.sample(model_fn, shape, device, generator, guidance,
+                                progress=cfg['progress'])
         return self.autoencoder.decode(x0)
