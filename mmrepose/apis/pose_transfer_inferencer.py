@@ -92,8 +92,9 @@ class PoseTransferInferencer:
             not given), its ``scale`` relative to the model's image size.
             Default: the config's ``pose_estimator`` (the SynthFashion
             configs name the SynthFashion estimator, the others the COCO
-            AE-HRNet-W32), else the model's PIF estimator if it has one. Relative paths in it are
-            read from the working directory, else from the repository.
+            AE-HRNet-W32), else the model's PIF estimator if it has one.
+            Relative paths in it are read from the working directory, else
+            from the repository.
     """
 
     def __init__(self, config: str | os.PathLike | Config | None = None,
@@ -103,13 +104,11 @@ class PoseTransferInferencer:
                                           weights or DEFAULT_WEIGHTS, device)
         self.device = torch.device(device)
         self.pipeline = build_test_pipeline(self.cfg)
-        self._resize = next(t for t in self.pipeline.transforms
-                            if isinstance(t, ResizePair))
+        steps = {type(t): t for t in self.pipeline.transforms}
+        self._resize = steps[ResizePair]
         w, h = self._resize.scale
         self.image_size = (int(h), int(w))
-        self.pose_encoding = next(
-            t for t in self.pipeline.transforms
-            if isinstance(t, GeneratePoseEncoding)).encoding
+        self.pose_encoding = steps[GeneratePoseEncoding].encoding
         self._estimator_cfg = pose_estimator or self.cfg.get(
             'pose_estimator')
         self._estimator = None

@@ -140,8 +140,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 # -- building ---------------------------------------------------------------
 def load_cfg(path: str, args: argparse.Namespace) -> Config:
-    if not osp.isfile(path):
-        fail(f'config file not found: {path}')
+    """The config (main() has checked that it exists) with the command
+    line's options and random-weight switches."""
     from mmrepose.utils import read_config
     cfg = read_config(path, args.cfg_options)
     ae = cfg.model.get('autoencoder') or {}
