@@ -67,8 +67,11 @@ def test_smoke_compare_json(compare_run):
         # cfg 2 runs twice the U-Net evaluations of cfg 1, same encoder
         assert per_image[1] > per_image[0] > STEPS * flops['per_unet_call']
         unet = [f['by_component']['unet'] for f in flops['per_image']]
-        assert unet == [STEPS * flops['per_unet_call'],
-                        2 * STEPS * flops['per_unet_call']]
+        # CFG 2 doubles the batch of every call; the tokens' keys and
+        # values are projected once per run, not at every step
+        assert unet[1] == 2 * unet[0]
+        assert (STEPS - 1) * flops['per_unet_call'] < unet[0] \
+            < STEPS * flops['per_unet_call']
     ratios = report['ratios']
     assert ratios['params'] == 1.0
     assert ratios['train']['s_per_iter'] > 0
