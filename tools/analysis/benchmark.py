@@ -25,7 +25,8 @@ generated in a temporary folder at the pipeline's ``ResizePair`` size and read
 by the config's own training dataset and pipeline (``--data-root`` uses an
 existing one). Weights are random (speed does not depend on them);
 ``--random-vae`` replaces a latent config's SD VAE (not available here) by a
-randomly initialised one of the same architecture.
+randomly initialised one of the same architecture (its distilled guidance
+decoder too, when the config names one).
 
 Prints a table, then ONE JSON line (the last line of stdout) with the
 environment, the settings and the results (and config2/config1 ratios with
@@ -116,7 +117,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument('--compile', action='store_true',
                    help='torch.compile the diffusers U-Net')
     p.add_argument('--random-vae', action='store_true', help='randomly '
-                   'initialised SD 2.1 VAE in place of a latent config\'s')
+                   'initialised SD 2.1 VAE (and guidance decoder) in place '
+                   'of a latent config\'s')
     p.add_argument('--random-estimator', action='store_true',
                    help='randomly initialised PIF pose estimator (same '
                    'architecture) when its checkpoint is not here')
@@ -149,7 +151,8 @@ def load_cfg(path: str, args: argparse.Namespace) -> Config:
         from benchmarking import RandomInitAutoencoderKL
         cfg.model.autoencoder = dict(
             type=RandomInitAutoencoderKL,
-            sample_posterior=ae.get('sample_posterior', True))
+            sample_posterior=ae.get('sample_posterior', True),
+            guidance_decoder=ae.get('guidance_decoder'))
     elif args.random_vae:
         log(f'{path} has no LatentAutoencoderKL: --random-vae ignored')
     pif = cfg.model.get('pose_interaction_field') or {}

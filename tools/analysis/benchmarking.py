@@ -53,10 +53,14 @@ class RandomInitAutoencoderKL(LatentAutoencoderKL):
     """:class:`LatentAutoencoderKL` with a randomly initialised SD 2.1 VAE
     (no weights needed). Same cost as the real one; useless for images."""
 
-    def __init__(self, sample_posterior: bool = True, **unused: Any):
+    def __init__(self, sample_posterior: bool = True,
+                 guidance_decoder: dict | None = None, **unused: Any):
         nn.Module.__init__(self)  # skip the parent's loading from a folder
         from diffusers import AutoencoderKL
-        self._wrap(AutoencoderKL(**SD21_VAE_CONFIG), sample_posterior)
+        if guidance_decoder is not None:  # its architecture, random weights
+            guidance_decoder = {**guidance_decoder, 'checkpoint': None}
+        self._wrap(AutoencoderKL(**SD21_VAE_CONFIG), sample_posterior,
+                   guidance_decoder)
 
 
 # -- the input batch ----------------------------------------------------------

@@ -1,4 +1,5 @@
 from .identity_autoencoder import IdentityAutoencoder
 from .latent_autoencoder_kl import LatentAutoencoderKL
+from .tiny_latent_decoder import TinyLatentDecoder
 
-__all__ = ['IdentityAutoencoder', 'LatentAutoencoderKL']
+__all__ = ['IdentityAutoencoder', 'LatentAutoencoderKL', 'TinyLatentDecoder']

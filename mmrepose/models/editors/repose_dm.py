@@ -227,9 +227,9 @@ class RePoseDM(BaseModel):
                                'data samples with target_keypoints')
             # Eq. 15, not on the samples whose condition was dropped
             eps, stats = self.pose_interaction_field.training_eps(
-                eps, x_t, t, self.diffusion, self.autoencoder.decode,
-                keypoints, target_images=inputs['target_img'],
-                sample_mask=~drop)
+                eps, x_t, t, self.diffusion,
+                self.autoencoder.decode_for_guidance, keypoints,
+                target_images=inputs['target_img'], sample_mask=~drop)
             losses.update(stats)
         return {**self.diffusion.loss(eps, v, x0, x_t, t, noise), **losses}
 
@@ -298,7 +298,8 @@ class RePoseDM(BaseModel):
                 raise ValueError('PIF guidance needs target_keypoints '
                                  '(or guidance_scale=0)')
             guidance = self.pose_interaction_field.guidance_fn(
-                self.diffusion, self.autoencoder.decode, target_keypoints,
+                self.diffusion, self.autoencoder.decode_for_guidance,
+                target_keypoints,
                 cfg_scale=cfg['cfg_scale'], scale=cfg['guidance_scale'])
         pose_in, tokens, _ = self.condition(inputs)
         null_pose, null_tokens = self.null_condition(pose_in, tokens)

@@ -1,0 +1,115 @@
+"""Distilling PIF's guidance decoder from the model's own VAE.
+
+:class:`~mmrepose.models.autoencoders.TinyLatentDecoder` replaces the VAE
+decoder inside PIF's gradient (Eqs. 12-16). It learns to reproduce the exact
+decoder's output on the latents the guidance will see: the training images'
+latents and x0 estimates, which early in sampling are blurred and noisy
+versions of them (:func:`x0_estimate_like`). The loss is the L1 distance of
+the two decoders' images.
+
+What matters for guidance is the gradient, so :func:`decoder_agreement`
+measures, besides the PSNR of the two images, the cosine between the two
+decoders' gradients of one energy with respect to the latent: PIF's own
+energy when the caller gives it, else the projection of the image onto a
+smooth random field (pose heatmaps are smooth, so their gradients are too).
+"""
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from .atomic_local_backend import write_atomically
+
+#: ``(images (B, 3, H, W) in [-1, 1]) -> (B,) energies``, differentiable
+EnergyFn = Callable[[Tensor], Tensor]
+
+
+def x0_estimate_like(latents: Tensor, generator: torch.Generator) -> Tensor:
+    """Latents as a denoiser's x0 estimate might be at a random step: each
+    sample mixed with a 4x average-pooled (blurred) copy of itself by a
+    weight in [0, 1] and given Gaussian noise of up to half its std; a
+    quarter of the batch is kept clean."""
+    b = latents.shape[0]
+
+    def uniform(*shape: int) -> Tensor:
+        return torch.rand(*shape, generator=generator).to(latents)
+
+    size = latents.shape[-2:]
+    blurred = F.interpolate(F.avg_pool2d(latents, 4, ceil_mode=True),
+                            size=size, mode='bilinear', align_corners=False)
+    mix = uniform(b, 1, 1, 1)
+    noise_std = 0.5 * uniform(b, 1, 1, 1) * latents.std(dim=(1, 2, 3),
+                                                        keepdim=True)
+    noise = torch.randn(latents.shape, generator=generator).to(latents)
+    degraded = (1 - mix) * latents + mix * blurred + noise_std * noise
+    clean = uniform(b, 1, 1, 1) < 0.25
+    return torch.where(clean, latents, degraded)
+
+
+def smooth_field_energy(images: Tensor, seed: int = 0,
+                        cells: int = 8) -> Tensor:
+    """``(B,)`` projections of ``images`` onto fixed smooth random fields
+    (``cells`` x ``cells`` Gaussian values, bilinearly upsampled)."""
+    generator = torch.Generator().manual_seed(seed)
+    field = torch.randn(images.shape[0], images.shape[1], cells, cells,
+                        generator=generator).to(images)
+    field = F.interpolate(field, size=images.shape[-2:], mode='bilinear',
+                          align_corners=False)
+    return (field * images).flatten(1).mean(1)
+
+
+def latent_gradient(energy: EnergyFn, decode: Callable[[Tensor], Tensor],
+                    latents: Tensor) -> Tensor:
+    """``d sum_b energy(decode(z))_b / dz`` at ``latents``."""
+    with torch.enable_grad():
+        z = latents.detach().requires_grad_(True)
+        (grad, ) = torch.autograd.grad(energy(decode(z)).sum(), z)
+    return grad
+
+
+@torch.no_grad()
+def decoder_agreement(exact: Callable[[Tensor], Tensor], tiny: nn.Module,
+                      latents: Tensor,
+                      energy: EnergyFn | None = None) -> dict[str, float]:
+    """How closely ``tiny`` stands in for ``exact`` on ``latents``:
+    ``psnr_db`` of its images against the exact ones (peak 2, images in
+    [-1, 1]) and ``gradient_cosine``, the mean per-sample cosine of the two
+    latent gradients of ``energy`` (default :func:`smooth_field_energy`)."""
+    energy = energy or smooth_field_energy
+    reference, approximation = exact(latents), tiny(latents)
+    mse = (approximation - reference).square().flatten(1).mean(1)
+    psnr = 10 * torch.log10(4.0 / mse.clamp_min(1e-12))
+    g_exact = latent_gradient(energy, exact, latents).flatten(1)
+    g_tiny = latent_gradient(energy, tiny, latents).flatten(1)
+    cosine = F.cosine_similarity(g_exact, g_tiny, dim=1)
+    return dict(psnr_db=float(psnr.mean()),
+                gradient_cosine=float(cosine.mean()))
+
+
+def distillation_step(exact: Callable[[Tensor], Tensor], tiny: nn.Module,
+                      optimizer: torch.optim.Optimizer, latents: Tensor,
+                      generator: torch.Generator) -> float:
+    """One optimizer step of L1(tiny(z'), exact(z')) on ``z'`` =
+    :func:`x0_estimate_like` ``(latents)``; returns the loss."""
+    inputs = x0_estimate_like(latents, generator)
+    with torch.no_grad():
+        target = exact(inputs)
+    loss = F.l1_loss(tiny(inputs), target)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
+    return float(loss.detach())
+
+
+def save_guidance_decoder(tiny: nn.Module, path: str, architecture: dict,
+                          meta: dict) -> None:
+    """Write the file ``TinyLatentDecoder(checkpoint=path)`` loads
+    (``state_dict``, ``architecture``, ``meta``), atomically."""
+    buffer = io.BytesIO()
+    torch.save(dict(state_dict=tiny.state_dict(), architecture=architecture,
+                    meta=meta), buffer)
+    write_atomically(buffer.getvalue(), path)

@@ -1,0 +1,158 @@
+"""PIF's guidance decoder: the TinyLatentDecoder, its distillation and its
+use inside RePoseDM (the gradient goes through it, the image through the
+VAE)."""
+from pathlib import Path
+
+import pytest
+import torch
+from torch import nn
+
+from mmrepose.engine.guidance_decoder_distillation import (
+    decoder_agreement, distillation_step, save_guidance_decoder,
+    x0_estimate_like)
+from mmrepose.models.autoencoders import (LatentAutoencoderKL,
+                                          TinyLatentDecoder)
+from mmrepose.registry import MODELS
+from test_utils.test_mmpose_stack import tiny_bottomup_ae_config
+
+from tiny_models import random_batch, tiny_b1_cfg
+
+ARCH = dict(latent_channels=4, upsample_factor=2, channels=(16, 8))
+
+
+def test_shapes_and_bad_arguments():
+    decoder = TinyLatentDecoder(latent_channels=4, upsample_factor=8)
+    assert decoder(torch.randn(2, 4, 32, 22)).shape == (2, 3, 256, 176)
+    with pytest.raises(ValueError, match='power of 2'):
+        TinyLatentDecoder(upsample_factor=6)
+    with pytest.raises(ValueError, match='needs 4 widths'):
+        TinyLatentDecoder(upsample_factor=8, channels=(64, 32))
+
+
+def test_saved_weights_load_and_bad_files_are_clear_errors(tmp_path):
+    torch.manual_seed(0)
+    decoder = TinyLatentDecoder(**ARCH)
+    path = tmp_path / 'decoder.pth'
+    save_guidance_decoder(decoder, str(path), ARCH, dict(iters=0))
+    loaded = TinyLatentDecoder(**ARCH, checkpoint=str(path))
+    z = torch.randn(1, 4, 8, 6)
+    assert torch.equal(loaded(z), decoder(z))
+    with pytest.raises(FileNotFoundError, match=r'nowhere\.pth.*'
+                       r'distill_guidance_decoder\.py.*guidance_decoder=None'):
+        TinyLatentDecoder(**ARCH, checkpoint=str(tmp_path / 'nowhere.pth'))
+    with pytest.raises(RuntimeError, match=r'decoder\.pth does not hold .*'
+                       r"'channels': \(16, 8\)"):
+        TinyLatentDecoder(latent_channels=4, upsample_factor=2,
+                          channels=(32, 8), checkpoint=str(path))
+
+
+def test_x0_estimate_like_is_reproducible_and_keeps_some_latents_clean():
+    z = torch.randn(64, 4, 8, 6)
+    a = x0_estimate_like(z, torch.Generator().manual_seed(0))
+    b = x0_estimate_like(z, torch.Generator().manual_seed(0))
+    assert torch.equal(a, b) and a.shape == z.shape
+    clean = (a == z).flatten(1).all(1)
+    assert 4 <= int(clean.sum()) <= 32  # about a quarter
+
+
+def test_agreement_of_a_decoder_with_itself_and_distillation_learns():
+    torch.manual_seed(0)
+    exact = nn.Sequential(nn.Upsample(scale_factor=2),
+                          nn.Conv2d(4, 3, 3, padding=1), nn.Tanh())
+    exact.requires_grad_(False)
+    z = torch.randn(4, 4, 8, 6)
+    same = decoder_agreement(exact, exact, z)
+    assert same['gradient_cosine'] == pytest.approx(1.0, abs=1e-6)
+    assert same['psnr_db'] > 100
+    tiny = TinyLatentDecoder(**ARCH)
+    before = decoder_agreement(exact, tiny, z)
+    optimizer = torch.optim.Adam(tiny.parameters(), lr=3e-3)
+    generator = torch.Generator().manual_seed(0)
+    losses = [distillation_step(exact, tiny, optimizer, z, generator)
+              for _ in range(150)]
+    after = decoder_agreement(exact, tiny, z)
+    assert sum(losses[-10:]) < 0.5 * sum(losses[:10])
+    assert after['psnr_db'] > before['psnr_db'] + 3
+    assert after['gradient_cosine'] > max(before['gradient_cosine'], 0.5)
+
+
+def test_latent_autoencoder_guides_through_its_guidance_decoder(
+        tiny_vae_dir, tmp_path):
+    torch.manual_seed(0)
+    path = tmp_path / 'decoder.pth'
+    save_guidance_decoder(TinyLatentDecoder(**ARCH), str(path), ARCH, {})
+    vae = LatentAutoencoderKL(str(tiny_vae_dir), guidance_decoder=dict(
+        type='TinyLatentDecoder', **ARCH, checkpoint=str(path)))
+    vae.train()
+    assert not vae.guidance_decoder.training
+    assert not any(p.requires_grad for p in vae.parameters())
+    z = torch.randn(1, 4, 8, 6)
+    assert torch.equal(vae.decode_for_guidance(z), vae.guidance_decoder(z))
+    assert not torch.equal(vae.decode_for_guidance(z), vae.decode(z))
+    plain = LatentAutoencoderKL(str(tiny_vae_dir))
+    assert torch.equal(plain.decode_for_guidance(z), plain.decode(z))
+
+
+def _count_calls(module: nn.Module) -> list[int]:
+    calls = [0]
+    module.register_forward_hook(lambda *_: calls.__setitem__(0, calls[0] + 1))
+    return calls
+
+
+def test_full_latent_model_guides_through_tiny_decoder_and_decodes_with_vae(
+        tiny_vae_dir):
+    torch.manual_seed(0)
+    cfg = tiny_b1_cfg(pose_channels=4, sample_channels=4, autoencoder=dict(
+        type='LatentAutoencoderKL', path=str(tiny_vae_dir),
+        guidance_decoder=dict(type='TinyLatentDecoder', **ARCH)))
+    cfg['pose_interaction_field'] = dict(
+        type='PoseInteractionField',
+        estimator=dict(type='MMPoseEstimator',
+                       config=tiny_bottomup_ae_config(), checkpoint=None),
+        train_cfg=dict(enabled=True, max_timestep=1000))
+    cfg['test_cfg'] = {**cfg['test_cfg'], 'guidance_scale': 1.0}
+    model = MODELS.build(cfg)
+    tiny_calls = _count_calls(model.autoencoder.guidance_decoder)
+    vae_calls = _count_calls(model.autoencoder.vae.decoder)
+    batch = random_batch(size=(32, 24), pose_channels=3)
+    for sample in batch['data_samples']:
+        sample.target_keypoints = torch.rand(18, 2) * torch.tensor([24, 32])
+    losses = model(**model.data_preprocessor(batch, True), mode='loss')
+    assert float(losses['pif_fraction']) > 0
+    assert tiny_calls[0] == 1 and vae_calls[0] == 0  # Eq. 15's gradient
+    model.eval()
+    out = model.predict(**model.data_preprocessor(batch, False), num_steps=3)
+    assert out[0].pred_img.shape == (3, 32, 24)
+    assert tiny_calls[0] == 1 + 3  # one gradient per guided step
+    assert vae_calls[0] == 1  # the image: the VAE's decoder, once
+
+
+def test_distillation_tool_writes_weights_the_decoder_loads(
+        tiny_vae_dir, synthfashion_64, tmp_path, capsys):
+    import json
+    import sys
+    sys.path.insert(0, str(Path(__file__).parents[2] / 'tools'))
+    from distill_guidance_decoder import main
+    config = tmp_path / 'latent.py'
+    config.write_text(f'''
+_base_ = [{str(Path(__file__).parents[2] / 'configs/repose/synthfashion_64.py')!r}]
+model = dict(autoencoder=dict(
+    _delete_=True, type='LatentAutoencoderKL', path={str(tiny_vae_dir)!r},
+    guidance_decoder=dict(type='TinyLatentDecoder', channels=(16, 8))))
+''')
+    out = tmp_path / 'decoder.pth'
+    root = str(synthfashion_64)
+    main([str(config), '--out', str(out), '--iters', '3', '--batch', '2',
+          '--eval-batches', '1', '--cfg-options',
+          f'train_dataloader.dataset.data_root={root}',
+          f'val_dataloader.dataset.data_root={root}'])
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary['iters'] == 3 and summary['energy'] == 'PIF energy'
+    assert -1 <= summary['gradient_cosine'] <= 1
+    architecture = summary['architecture']
+    assert architecture.pop('type') == 'TinyLatentDecoder'
+    decoder = TinyLatentDecoder(**architecture, checkpoint=str(out))
+    assert decoder(torch.randn(1, 4, 32, 22)).shape == (1, 3, 64, 44)
+    with pytest.raises(SystemExit, match='pixel space'):
+        main([str(Path(__file__).parents[2] /
+                  'configs/repose/synthfashion_64_b1.py'), '--out', str(out)])

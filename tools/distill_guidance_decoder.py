@@ -1,0 +1,171 @@
+"""Distil the small decoder PIF guidance differentiates through.
+
+    python tools/distill_guidance_decoder.py CONFIG [--out PTH] [--iters N]
+        [--batch B] [--lr LR] [--device cpu|cuda] [--eval-batches K]
+        [--seed S] [--cfg-options k=v ...]
+
+CONFIG is a latent-space mmrepose config (``model.autoencoder`` a
+``LatentAutoencoderKL``). The tool trains the ``TinyLatentDecoder`` of
+``model.autoencoder.guidance_decoder`` (or the default one) to reproduce the
+config's VAE decoder on the latents of the training split's images and on
+x0-estimate-like versions of them (mmrepose.engine.guidance_decoder_distillation),
+then measures on the val split (test when there is none) how well it stands
+in for the VAE inside PIF: the PSNR of its images against the VAE's and the
+cosine of the two decoders' latent gradients (of PIF's energy towards the
+pairs' target poses when the config has PIF and its estimator's weights are
+here; else of a smooth random projection). It writes the weights atomically
+to ``--out`` (default: the config's ``guidance_decoder.checkpoint``), prints
+one JSON line, and the config then guides through it. docs/speed.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os.path as osp
+import sys
+import time
+from collections.abc import Iterator
+
+import torch
+from mmengine.config import DictAction
+from mmengine.dataset import pseudo_collate
+from torch.utils.data import DataLoader
+from tqdm import tqdm
+
+from mmrepose.engine.guidance_decoder_distillation import (
+    EnergyFn, decoder_agreement, distillation_step, save_guidance_decoder)
+from mmrepose.registry import DATASETS, MODELS
+from mmrepose.utils import read_config, register_all_modules
+
+DEFAULT_DECODER = dict(type='TinyLatentDecoder')
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p.add_argument('config', help='latent-space mmrepose config')
+    p.add_argument('--out', help="weights to write (default: the config's "
+                   'model.autoencoder.guidance_decoder.checkpoint)')
+    p.add_argument('--iters', type=int, default=2000)
+    p.add_argument('--batch', type=int, default=8, help='pairs per step '
+                   '(each gives its source and target image)')
+    p.add_argument('--lr', type=float, default=1e-3)
+    p.add_argument('--device', default='cpu')
+    p.add_argument('--eval-batches', type=int, default=4)
+    p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--cfg-options', nargs='+', action=DictAction)
+    return p.parse_args(argv)
+
+
+def image_batches(dataset_cfg: dict, preprocessor: torch.nn.Module,
+                  batch: int, shuffle: bool, seed: int
+                  ) -> Iterator[tuple[torch.Tensor, list]]:
+    """Endless ``(images in [-1, 1], data samples)`` of a split: each
+    pair's source and target images."""
+    dataset = DATASETS.build(dataset_cfg)
+    loader = DataLoader(dataset, batch_size=batch, shuffle=shuffle,
+                        collate_fn=pseudo_collate, drop_last=shuffle,
+                        generator=torch.Generator().manual_seed(seed))
+    while True:
+        for data in loader:
+            data = preprocessor(data, False)
+            inputs = data['inputs']
+            yield (torch.cat([inputs['source_img'], inputs['target_img']]),
+                   data['data_samples'])
+
+
+def build_pif(cfg, device: torch.device) -> tuple[torch.nn.Module | None,
+                                                  str]:
+    """The config's PIF module (estimator loaded), or None and the reason
+    there is none."""
+    pif_cfg = cfg.model.get('pose_interaction_field')
+    if not pif_cfg:
+        return None, 'the config has no PIF'
+    try:
+        return MODELS.build(pif_cfg).to(device).eval(), 'PIF energy'
+    except FileNotFoundError as err:
+        return None, f'PIF estimator not here: {err}'
+
+
+def pif_energy(pif: torch.nn.Module, samples: list,
+               device: torch.device) -> EnergyFn:
+    """PIF's heatmap energy towards the samples' target poses (each pair's
+    source and target image both judged against its target pose)."""
+    from mmrepose.models.guidance.target_heatmaps import \
+        stack_target_keypoints
+    keypoints = stack_target_keypoints(samples, device)
+    keypoints = torch.cat([keypoints, keypoints])
+    return lambda images: pif.energy(images, keypoints, mode='heatmap')
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    try:
+        cfg = read_config(args.config, args.cfg_options)
+    except FileNotFoundError as err:
+        sys.exit(f'error: {err}')
+    register_all_modules()
+    ae_cfg = dict(cfg.model.get('autoencoder') or {})
+    if ae_cfg.get('type') != 'LatentAutoencoderKL':
+        sys.exit(f'error: {args.config} samples in pixel space (no '
+                 'LatentAutoencoderKL): PIF already differentiates the image '
+                 'itself, there is no decoder to distil')
+    decoder_cfg = dict(ae_cfg.pop('guidance_decoder', None) or DEFAULT_DECODER)
+    out = args.out or decoder_cfg.get('checkpoint')
+    if not out:
+        sys.exit('error: give --out (the config names no '
+                 'guidance_decoder.checkpoint)')
+    device = torch.device(args.device)
+    torch.manual_seed(args.seed)
+    try:
+        vae = MODELS.build(ae_cfg).to(device).eval()  # encode: the mean
+    except FileNotFoundError as err:
+        sys.exit(f'error: {err}')
+    decoder_cfg.update(checkpoint=None,
+                       latent_channels=vae.latent_channels,
+                       upsample_factor=vae.downsample_factor)
+    tiny = MODELS.build(decoder_cfg).to(device)
+    preprocessor = MODELS.build(cfg.model.data_preprocessor).to(device)
+    eval_split = 'val_dataloader' if cfg.get('val_dataloader') \
+        else 'test_dataloader'
+    train = image_batches(cfg.train_dataloader.dataset, preprocessor,
+                          args.batch, True, args.seed)
+    optimizer = torch.optim.AdamW(tiny.parameters(), lr=args.lr)
+    generator = torch.Generator().manual_seed(args.seed)
+    start = time.time()
+    bar = tqdm(range(args.iters), desc='distilling', unit='it')
+    for _ in bar:
+        images, _ = next(train)
+        latents = vae.encode(images)
+        loss = distillation_step(vae.decode, tiny, optimizer, latents,
+                                 generator)
+        bar.set_postfix(l1=f'{loss:.4f}')
+    tiny.eval()
+
+    scores: list[dict[str, float]] = []
+    held_out = image_batches(cfg[eval_split].dataset, preprocessor,
+                             args.batch, False, args.seed)
+    pif, energy_name = build_pif(cfg, device)
+    if pif is None:
+        energy_name = f'smooth random projection ({energy_name})'
+    for _ in range(args.eval_batches):
+        images, samples = next(held_out)
+        energy = pif and pif_energy(pif, samples, device)
+        scores.append(decoder_agreement(vae.decode, tiny, vae.encode(images),
+                                        energy))
+    metrics = {key: sum(s[key] for s in scores) / len(scores)
+               for key in scores[0]}
+    architecture = {k: v for k, v in decoder_cfg.items() if k != 'checkpoint'}
+    meta = dict(config=osp.basename(args.config), iters=args.iters,
+                batch=args.batch, lr=args.lr, seed=args.seed,
+                vae=ae_cfg.get('path'), eval_split=eval_split.split('_')[0],
+                energy=energy_name, seconds=round(time.time() - start, 1),
+                **metrics)
+    save_guidance_decoder(tiny, out, architecture, meta)
+    print(f'wrote {out}: PSNR vs the VAE decoder {metrics["psnr_db"]:.2f} dB, '
+          f'gradient cosine {metrics["gradient_cosine"]:.3f} ({energy_name}, '
+          f'{meta["eval_split"]} split)')
+    print(json.dumps(dict(out=out, architecture=architecture, **meta)))
+
+
+if __name__ == '__main__':
+    main()
