@@ -24,17 +24,15 @@ import json
 import os.path as osp
 import sys
 import time
-from collections.abc import Iterator
 
 import torch
 from mmengine.config import DictAction
-from mmengine.dataset import pseudo_collate
-from torch.utils.data import DataLoader
 from tqdm import tqdm
 
+from mmrepose.datasets.pair_image_batches import pair_image_batches
 from mmrepose.engine.guidance_decoder_distillation import (
     EnergyFn, decoder_agreement, distillation_step, save_guidance_decoder)
-from mmrepose.registry import DATASETS, MODELS
+from mmrepose.registry import MODELS
 from mmrepose.utils import read_config, register_all_modules
 
 DEFAULT_DECODER = dict(type='TinyLatentDecoder')
@@ -54,23 +52,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--cfg-options', nargs='+', action=DictAction)
     return p.parse_args(argv)
-
-
-def image_batches(dataset_cfg: dict, preprocessor: torch.nn.Module,
-                  batch: int, shuffle: bool, seed: int
-                  ) -> Iterator[tuple[torch.Tensor, list]]:
-    """Endless ``(images in [-1, 1], data samples)`` of a split: each
-    pair's source and target images."""
-    dataset = DATASETS.build(dataset_cfg)
-    loader = DataLoader(dataset, batch_size=batch, shuffle=shuffle,
-                        collate_fn=pseudo_collate, drop_last=shuffle,
-                        generator=torch.Generator().manual_seed(seed))
-    while True:
-        for data in loader:
-            data = preprocessor(data, False)
-            inputs = data['inputs']
-            yield (torch.cat([inputs['source_img'], inputs['target_img']]),
-                   data['data_samples'])
 
 
 def build_pif(cfg, device: torch.device) -> tuple[torch.nn.Module | None,
@@ -127,8 +108,8 @@ def main(argv: list[str] | None = None) -> None:
     preprocessor = MODELS.build(cfg.model.data_preprocessor).to(device)
     eval_split = 'val_dataloader' if cfg.get('val_dataloader') \
         else 'test_dataloader'
-    train = image_batches(cfg.train_dataloader.dataset, preprocessor,
-                          args.batch, True, args.seed)
+    train = pair_image_batches(cfg.train_dataloader.dataset, preprocessor,
+                               args.batch, True, args.seed)
     optimizer = torch.optim.AdamW(tiny.parameters(), lr=args.lr)
     generator = torch.Generator().manual_seed(args.seed)
     start = time.time()
@@ -142,8 +123,8 @@ def main(argv: list[str] | None = None) -> None:
     tiny.eval()
 
     scores: list[dict[str, float]] = []
-    held_out = image_batches(cfg[eval_split].dataset, preprocessor,
-                             args.batch, False, args.seed)
+    held_out = pair_image_batches(cfg[eval_split].dataset, preprocessor,
+                                  args.batch, False, args.seed)
     pif, energy_name = build_pif(cfg, device)
     if pif is None:
         energy_name = f'smooth random projection ({energy_name})'

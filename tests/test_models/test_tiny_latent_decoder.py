@@ -13,6 +13,7 @@ from mmrepose.engine.guidance_decoder_distillation import (
 from mmrepose.models.autoencoders import (LatentAutoencoderKL,
                                           TinyLatentDecoder)
 from mmrepose.registry import MODELS
+from script_loading import load_script
 from test_utils.test_mmpose_stack import tiny_bottomup_ae_config
 
 from tiny_models import random_batch, tiny_b1_cfg
@@ -125,6 +126,15 @@ def test_full_latent_model_guides_through_tiny_decoder_and_decodes_with_vae(
     assert out[0].pred_img.shape == (3, 32, 24)
     assert tiny_calls[0] == 1 + 3  # one gradient per guided step
     assert vae_calls[0] == 1  # the image: the VAE's decoder, once
+    # the benchmark's FLOP counter follows the gradient into the decoder
+    # (its module tracker cannot hook a module fed the autograd leaf)
+    count_flops = load_script('tools/analysis/benchmarking.py').count_flops
+    inputs = model.data_preprocessor(batch, False)['inputs']
+    keypoints = torch.stack([s.target_keypoints
+                             for s in batch['data_samples']])
+    flops = count_flops(lambda: model.sample(
+        inputs, num_steps=2, target_keypoints=keypoints), model)
+    assert flops['by_component']['autoencoder'] > 0
 
 
 def test_distillation_tool_writes_weights_the_decoder_loads(

@@ -315,8 +315,11 @@ class PoseInteractionField(nn.Module):
         leaves no ``.grad`` on any parameter."""
         with torch.enable_grad():
             x = x0_hat.detach().requires_grad_(True)
-            energy = self.energy(decode(x), target_keypoints, target_images,
-                                 mode)
+            # decode a view, not the leaf itself: torch's module tracker
+            # (FlopCounterMode's) cannot hook a module whose input is the
+            # leaf of an autograd.grad call (a module as ``decode``)
+            energy = self.energy(decode(x.view_as(x)), target_keypoints,
+                                 target_images, mode)
             (grad, ) = torch.autograd.grad(energy.sum(), x)
         return grad, energy.detach()
 
