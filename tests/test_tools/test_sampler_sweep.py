@@ -1,0 +1,46 @@
+"""tools/analysis/sampler_sweep.py: every setting scored on the same pairs,
+compared pair by pair with the reference, cached per setting."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import save_random_checkpoint
+from script_loading import load_script
+
+REPO = Path(__file__).parents[2]
+CONFIG = REPO / 'configs/repose/synthfashion_64_b1.py'
+
+
+def test_sweep_scores_compares_and_reuses_its_scores(synthfashion_64,
+                                                     tmp_path, capsys,
+                                                     monkeypatch):
+    tool = load_script('tools/analysis/sampler_sweep.py')
+    checkpoint = save_random_checkpoint(CONFIG, tmp_path / 'b1.pth')
+    out = tmp_path / 'sweep'
+    argv = [str(CONFIG), str(checkpoint), '--samplers', 'ddim:2,ddim:1',
+            '--out', str(out), '--cfg-options',
+            f'test_dataloader.dataset.data_root={synthfashion_64}']
+    tool.main(argv)
+    table = capsys.readouterr().out.split('\n\n')[-1]
+    rows = [line for line in table.splitlines() if line.startswith('| ddim')]
+    assert [r.split(' | ')[:2] for r in rows] == [['| ddim:2', '4'],
+                                                  ['| ddim:1', '2']]
+    assert rows[0].endswith('|  |  |  |')  # the reference itself
+    assert '[' in rows[1].split(' | ')[-1]  # a CI against the reference
+    files = sorted(p.name for p in out.iterdir())
+    assert files == ['val_ddim_1_cfg1.25.json', 'val_ddim_2_cfg1.25.json']
+    scores = json.loads((out / files[0]).read_text())
+    assert scores['settings']['num_steps'] == 1
+    assert len(scores['values']['judge/pck@0.1']) == len(scores['pairs'])
+
+    def no_sampling(*args, **kwargs):
+        raise AssertionError('a cached setting was sampled again')
+    monkeypatch.setattr(tool.Evaluator, 'score', no_sampling)
+    tool.main(argv)
+    assert capsys.readouterr().out.split('\n\n')[-1] == table
+    with pytest.raises(SystemExit, match="'ddim' is not NAME:STEPS"):
+        tool.main([str(CONFIG), str(checkpoint), '--samplers', 'ddim'])
+    with pytest.raises(SystemExit, match='--reference unipc:5 is not in'):
+        tool.main(argv + ['--reference', 'unipc:5'])

@@ -1,0 +1,151 @@
+"""Score one trained model with several samplers on a split, pair by pair.
+
+    python tools/analysis/sampler_sweep.py CONFIG CHECKPOINT
+        --samplers ddim:100,ddim:20,dpmsolver++:20,dpmsolver++:10,unipc:10
+        [--reference ddim:100] [--split val] [--cfg-scale S] [--guidance S]
+        [--spec configs/ablation/synthfashion_64.py] [--out DIR]
+        [--device cpu|cuda] [--cfg-options k=v ...]
+
+Every setting samples the same pairs with the same noise (sampler seed 0)
+and is scored by the ablation spec's metrics (SSIM, PSNR, masked L1,
+per-part colour error, and pose accuracy by the independent judge and by
+PIF's guide; docs/ablation.md). The table gives each setting's NFE (U-Net
+evaluations per image: steps x 2 with CFG), its means, and its paired
+difference from ``--reference`` (mean and bootstrap 95 % CI over the pairs)
+for SSIM, part colour error and judge PCK@0.1. Per-pair scores are kept in
+``--out`` (default ``work_dirs/sampler_sweep/CONFIG_NAME``), one JSON per
+setting; a setting already scored there with the same checkpoint is read
+back, not sampled again. The split is the spec's (val: every 5th pair).
+This is how the default sampler is chosen (docs/speed.md).
+"""
+from __future__ import annotations
+
+import argparse
+import os.path as osp
+import sys
+
+import numpy as np
+from mmengine.config import DictAction
+
+from mmrepose.ablation import AblationSpec, Evaluator
+from mmrepose.ablation.evaluation import PairScores
+from mmrepose.ablation.report import COLUMNS
+from mmrepose.ablation.statistics import paired_comparison
+from mmrepose.apis import init_model
+from mmrepose.utils import read_config, register_all_modules
+
+COMPARED = ('synthfashion/ssim_256_sigma1.5',
+            'synthfashion/part_colour_error', 'judge/pck@0.1')
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p.add_argument('config')
+    p.add_argument('checkpoint')
+    p.add_argument('--samplers', required=True,
+                   help='comma-separated NAME:STEPS, e.g. ddim:100,unipc:10')
+    p.add_argument('--reference', help='the setting the others are compared '
+                   'with (default: the first)')
+    p.add_argument('--split', default='val', choices=('val', 'test'))
+    p.add_argument('--cfg-scale', type=float,
+                   help="default: the config's test_cfg.cfg_scale")
+    p.add_argument('--guidance', type=float,
+                   help='PIF guidance scale (full models; default: the '
+                   "config's)")
+    p.add_argument('--spec', default='configs/ablation/synthfashion_64.py',
+                   help='ablation spec whose metrics score the samples')
+    p.add_argument('--out', help='per-pair scores (default: '
+                   'work_dirs/sampler_sweep/CONFIG_NAME)')
+    p.add_argument('--device', default='cpu')
+    p.add_argument('--cfg-options', nargs='+', action=DictAction)
+    return p.parse_args(argv)
+
+
+def parse_samplers(text: str) -> list[tuple[str, int]]:
+    settings = []
+    for item in text.split(','):
+        name, _, steps = item.strip().partition(':')
+        if not name or not steps.isdigit() or int(steps) < 1:
+            raise ValueError(f'--samplers: {item!r} is not NAME:STEPS')
+        settings.append((name, int(steps)))
+    return settings
+
+
+def scored(evaluator: Evaluator, model, cfg, args: argparse.Namespace,
+           settings: dict, path: str) -> PairScores:
+    if osp.isfile(path):
+        cached = PairScores.load(path)
+        if cached.settings == settings and \
+                cached.checkpoint == args.checkpoint:
+            return cached
+    model.test_cfg.update(settings, progress=False)
+    scores = evaluator.score(model, cfg, args.split, settings,
+                             args.checkpoint)
+    scores.save(path)
+    return scores
+
+
+def render(rows: list[tuple[str, int, PairScores]], reference: str) -> str:
+    titles = {key: title for title, key in COLUMNS}
+    head = ['setting', 'NFE'] + [t for t, _ in COLUMNS] + [
+        f'{titles[k]} vs {reference} [95 % CI]' for k in COMPARED]
+    lines = ['| ' + ' | '.join(head) + ' |', '|---' * len(head) + '|']
+    base = next(s for name, _, s in rows if name == reference)
+    for name, nfe, scores in rows:
+        cells = [name, str(nfe)] + [
+            f'{scores.means[k]:.4f}' if k in scores.means else ''
+            for _, k in COLUMNS]
+        for key in COMPARED:
+            if name == reference or key not in scores.values:
+                cells.append('')
+                continue
+            c = paired_comparison(
+                np.array(scores.values[key], np.float64),
+                np.array(base.values[key], np.float64), key)
+            cells.append(f"{c['mean_diff']:+.4f} [{c['ci_low']:+.4f}, "
+                         f"{c['ci_high']:+.4f}]")
+        lines.append('| ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    register_all_modules()
+    try:
+        samplers = parse_samplers(args.samplers)
+        spec = AblationSpec(args.spec)
+        cfg, model = init_model(read_config(args.config, args.cfg_options),
+                                args.checkpoint, args.device)
+    except (ValueError, FileNotFoundError) as err:
+        sys.exit(f'error: {err}')
+    names = [f'{name}:{steps}' for name, steps in samplers]
+    reference = args.reference or names[0]
+    if reference not in names:
+        sys.exit(f'error: --reference {reference} is not in --samplers')
+    out = args.out or osp.join(
+        'work_dirs', 'sampler_sweep',
+        osp.splitext(osp.basename(args.config))[0])
+    evaluator = Evaluator(spec, args.device)
+    cfg_scale = args.cfg_scale or model.test_cfg['cfg_scale']
+    rows = []
+    for (name, steps), label in zip(samplers, names):
+        settings = dict(sampler=name, num_steps=steps, seed=0,
+                        cfg_scale=cfg_scale)
+        if model.pose_interaction_field is not None:
+            settings['guidance_scale'] = args.guidance if \
+                args.guidance is not None else model.test_cfg[
+                    'guidance_scale']
+        tag = label.replace(':', '_')
+        path = osp.join(out, f'{args.split}_{tag}_cfg{cfg_scale}.json')
+        scores = scored(evaluator, model, cfg, args, settings, path)
+        nfe = steps * (2 if cfg_scale != 1 else 1)
+        rows.append((label, nfe, scores))
+        print(f'[sweep] {label}: ' + ', '.join(
+            f'{k} {scores.means[k]:.4f}' for k in COMPARED), flush=True)
+    print(f'\n{args.split} split, CFG {cfg_scale}, {len(rows[0][2].pairs)} '
+          f'pairs, {args.checkpoint}\n')
+    print(render(rows, reference))
+
+
+if __name__ == '__main__':
+    main()
