@@ -2,20 +2,26 @@
 
     python tools/distill_guidance_decoder.py CONFIG [--out PTH] [--iters N]
         [--batch B] [--lr LR] [--device cpu|cuda] [--eval-batches K]
-        [--seed S] [--cfg-options k=v ...]
+        [--seed S] [--vae DIR] [--cfg-options k=v ...]
 
 CONFIG is a latent-space mmrepose config (``model.autoencoder`` a
-``LatentAutoencoderKL``). The tool trains the ``TinyLatentDecoder`` of
-``model.autoencoder.guidance_decoder`` (or the default one) to reproduce the
-config's VAE decoder on the latents of the training split's images and on
-x0-estimate-like versions of them (mmrepose.engine.guidance_decoder_distillation),
-then measures on the val split (test when there is none) how well it stands
-in for the VAE inside PIF: the PSNR of its images against the VAE's and the
-cosine of the two decoders' latent gradients (of PIF's energy towards the
-pairs' target poses when the config has PIF and its estimator's weights are
-here; else of a smooth random projection). It writes the weights atomically
-to ``--out`` (default: the config's ``guidance_decoder.checkpoint``), prints
-one JSON line, and the config then guides through it. docs/speed.md.
+``LatentAutoencoderKL``), or any config with ``--vae DIR`` (a diffusers
+``AutoencoderKL`` folder to distil from instead of the config's).
+
+The tool trains the ``TinyLatentDecoder`` of
+``model.autoencoder.guidance_decoder`` (or the default one for the VAE's
+downsampling) to reproduce the VAE decoder on the latents of the training
+split's images and on x0-estimate-like versions of them
+(``mmrepose.engine.guidance_decoder_distillation``). Before and after, it
+measures on the val split (test when there is none) how well the decoder
+stands in for the VAE's inside PIF, on clean and on x0-estimate-like
+latents: the PSNR of its images against the VAE's and the cosine of the two
+decoders' latent gradients (of PIF's energy towards the pairs' target poses
+when the config has PIF and its estimator's weights are here; else of a
+smooth random projection). It writes the weights atomically to ``--out``
+(default: the config's ``guidance_decoder.checkpoint``) with these numbers,
+prints them as one JSON line, and the config then guides through it.
+docs/models.md, docs/speed.md.
 """
 from __future__ import annotations
 
@@ -31,7 +37,8 @@ from tqdm import tqdm
 
 from mmrepose.datasets.pair_image_batches import pair_image_batches
 from mmrepose.engine.guidance_decoder_distillation import (
-    EnergyFn, decoder_agreement, distillation_step, save_guidance_decoder)
+    EnergyFn, decoder_agreement, distillation_step, save_guidance_decoder,
+    x0_estimate_like)
 from mmrepose.registry import MODELS
 from mmrepose.utils import read_config, register_all_modules
 
@@ -50,6 +57,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument('--device', default='cpu')
     p.add_argument('--eval-batches', type=int, default=4)
     p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--vae', help='AutoencoderKL folder to distil from '
+                   "(default: the config's model.autoencoder.path)")
     p.add_argument('--cfg-options', nargs='+', action=DictAction)
     return p.parse_args(argv)
 
@@ -86,10 +95,13 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f'error: {err}')
     register_all_modules()
     ae_cfg = dict(cfg.model.get('autoencoder') or {})
+    if args.vae:
+        ae_cfg = dict(type='LatentAutoencoderKL', path=args.vae,
+                      guidance_decoder=ae_cfg.get('guidance_decoder'))
     if ae_cfg.get('type') != 'LatentAutoencoderKL':
         sys.exit(f'error: {args.config} samples in pixel space (no '
                  'LatentAutoencoderKL): PIF already differentiates the image '
-                 'itself, there is no decoder to distil')
+                 'itself, there is no decoder to distil (--vae DIR names one)')
     decoder_cfg = dict(ae_cfg.pop('guidance_decoder', None) or DEFAULT_DECODER)
     out = args.out or decoder_cfg.get('checkpoint')
     if not out:
@@ -110,6 +122,29 @@ def main(argv: list[str] | None = None) -> None:
         else 'test_dataloader'
     train = pair_image_batches(cfg.train_dataloader.dataset, preprocessor,
                                args.batch, True, args.seed)
+    pif, energy_name = build_pif(cfg, device)
+    if pif is None:
+        energy_name = f'smooth random projection ({energy_name})'
+    held_out = pair_image_batches(cfg[eval_split].dataset, preprocessor,
+                                  args.batch, False, args.seed)
+    eval_batches = [next(held_out) for _ in range(args.eval_batches)]
+
+    def agreement() -> dict[str, float]:
+        """Mean agreement on the held-out latents, clean and as x0
+        estimates (``x0_`` keys; the same degradation every time)."""
+        generator = torch.Generator().manual_seed(args.seed + 1)
+        scores: dict[str, list[float]] = {}
+        for images, samples in eval_batches:
+            energy = pif and pif_energy(pif, samples, device)
+            latents = vae.encode(images)
+            for prefix, z in (('', latents),
+                              ('x0_', x0_estimate_like(latents, generator))):
+                for key, value in decoder_agreement(vae.decode, tiny, z,
+                                                    energy).items():
+                    scores.setdefault(prefix + key, []).append(value)
+        return {k: round(sum(v) / len(v), 4) for k, v in scores.items()}
+
+    before = agreement()
     optimizer = torch.optim.AdamW(tiny.parameters(), lr=args.lr)
     generator = torch.Generator().manual_seed(args.seed)
     start = time.time()
@@ -121,20 +156,8 @@ def main(argv: list[str] | None = None) -> None:
                                  generator)
         bar.set_postfix(l1=f'{loss:.4f}')
     tiny.eval()
-
-    scores: list[dict[str, float]] = []
-    held_out = pair_image_batches(cfg[eval_split].dataset, preprocessor,
-                                  args.batch, False, args.seed)
-    pif, energy_name = build_pif(cfg, device)
-    if pif is None:
-        energy_name = f'smooth random projection ({energy_name})'
-    for _ in range(args.eval_batches):
-        images, samples = next(held_out)
-        energy = pif and pif_energy(pif, samples, device)
-        scores.append(decoder_agreement(vae.decode, tiny, vae.encode(images),
-                                        energy))
-    metrics = {key: sum(s[key] for s in scores) / len(scores)
-               for key in scores[0]}
+    metrics = agreement()
+    metrics.update({f'untrained_{k}': v for k, v in before.items()})
     architecture = {k: v for k, v in decoder_cfg.items() if k != 'checkpoint'}
     meta = dict(config=osp.basename(args.config), iters=args.iters,
                 batch=args.batch, lr=args.lr, seed=args.seed,
@@ -142,9 +165,14 @@ def main(argv: list[str] | None = None) -> None:
                 energy=energy_name, seconds=round(time.time() - start, 1),
                 **metrics)
     save_guidance_decoder(tiny, out, architecture, meta)
-    print(f'wrote {out}: PSNR vs the VAE decoder {metrics["psnr_db"]:.2f} dB, '
-          f'gradient cosine {metrics["gradient_cosine"]:.3f} ({energy_name}, '
-          f'{meta["eval_split"]} split)')
+    print(f'wrote {out}: against the VAE decoder on the '
+          f'{meta["eval_split"]} split ({energy_name}): clean latents PSNR '
+          f'{metrics["psnr_db"]:.2f} dB, gradient cosine '
+          f'{metrics["gradient_cosine"]:.3f}; x0-estimate-like latents PSNR '
+          f'{metrics["x0_psnr_db"]:.2f} dB, gradient cosine '
+          f'{metrics["x0_gradient_cosine"]:.3f} (untrained: '
+          f'{metrics["untrained_gradient_cosine"]:.3f} / '
+          f'{metrics["untrained_x0_gradient_cosine"]:.3f})')
     print(json.dumps(dict(out=out, architecture=architecture, **meta)))
 
 

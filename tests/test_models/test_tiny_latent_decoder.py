@@ -137,32 +137,39 @@ def test_full_latent_model_guides_through_tiny_decoder_and_decodes_with_vae(
     assert flops['by_component']['autoencoder'] > 0
 
 
-def test_distillation_tool_writes_weights_the_decoder_loads(
-        tiny_vae_dir, synthfashion_64, tmp_path, capsys):
+def test_small_vae_then_distillation_tools(synthfashion_64, tmp_path,
+                                           capsys):
+    """train_small_vae writes a VAE folder LatentAutoencoderKL loads; the
+    distillation tool distils from it (--vae) under a pixel config and
+    writes weights the decoder loads, with its before/after agreement."""
     import json
-    import sys
-    sys.path.insert(0, str(Path(__file__).parents[2] / 'tools'))
-    from distill_guidance_decoder import main
-    config = tmp_path / 'latent.py'
-    config.write_text(f'''
-_base_ = [{str(Path(__file__).parents[2] / 'configs/repose/synthfashion_64.py')!r}]
-model = dict(autoencoder=dict(
-    _delete_=True, type='LatentAutoencoderKL', path={str(tiny_vae_dir)!r},
-    guidance_decoder=dict(type='TinyLatentDecoder', channels=(16, 8))))
-''')
-    out = tmp_path / 'decoder.pth'
+    repo = Path(__file__).parents[2]
+    config = str(repo / 'configs/repose/synthfashion_64.py')  # full, pixel
     root = str(synthfashion_64)
-    main([str(config), '--out', str(out), '--iters', '3', '--batch', '2',
-          '--eval-batches', '1', '--cfg-options',
-          f'train_dataloader.dataset.data_root={root}',
-          f'val_dataloader.dataset.data_root={root}'])
+    data = ['--cfg-options', f'train_dataloader.dataset.data_root={root}',
+            f'val_dataloader.dataset.data_root={root}']
+    vae_dir = tmp_path / 'vae'
+    load_script('tools/analysis/train_small_vae.py').main(
+        [config, '--out', str(vae_dir), '--channels', '8,16', '--iters', '2',
+         '--batch', '2'] + data)
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    vae = LatentAutoencoderKL(str(vae_dir))
+    assert vae.downsample_factor == 2
+    assert vae.scaling_factor == pytest.approx(summary['scaling_factor'],
+                                               rel=1e-4)
+
+    distill = load_script('tools/distill_guidance_decoder.py').main
+    out = tmp_path / 'decoder.pth'
+    distill([config, '--vae', str(vae_dir), '--out', str(out), '--iters',
+             '3', '--batch', '2', '--eval-batches', '1'] + data)
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary['iters'] == 3 and summary['energy'] == 'PIF energy'
-    assert -1 <= summary['gradient_cosine'] <= 1
+    for key in ('gradient_cosine', 'x0_gradient_cosine',
+                'untrained_gradient_cosine'):
+        assert -1 <= summary[key] <= 1
     architecture = summary['architecture']
     assert architecture.pop('type') == 'TinyLatentDecoder'
     decoder = TinyLatentDecoder(**architecture, checkpoint=str(out))
     assert decoder(torch.randn(1, 4, 32, 22)).shape == (1, 3, 64, 44)
-    with pytest.raises(SystemExit, match='pixel space'):
-        main([str(Path(__file__).parents[2] /
-                  'configs/repose/synthfashion_64_b1.py'), '--out', str(out)])
+    with pytest.raises(SystemExit, match='pixel space.*--vae DIR'):
+        distill([config, '--out', str(out)])

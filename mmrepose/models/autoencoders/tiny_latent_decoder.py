@@ -53,7 +53,9 @@ class TinyLatentDecoder(nn.Module):
         upsample_factor: Image pixels per latent cell, a power of 2 (8 for
             SD's VAE).
         channels: Widths from the latent resolution up to the full one,
-            ``log2(upsample_factor) + 1`` entries.
+            ``log2(upsample_factor) + 1`` entries; default 64 below half
+            resolution, 32 at half and full resolution ((64, 64, 32, 32)
+            for 8x).
         blocks_per_stage: Residual blocks before each upsampling.
         checkpoint: Weights written by ``tools/distill_guidance_decoder.py``;
             ``None`` keeps the random initialisation (for distilling it, and
@@ -62,13 +64,16 @@ class TinyLatentDecoder(nn.Module):
     """
 
     def __init__(self, latent_channels: int = 4, upsample_factor: int = 8,
-                 channels: Sequence[int] = (64, 64, 32, 32),
+                 channels: Sequence[int] | None = None,
                  blocks_per_stage: int = 2, checkpoint: str | None = None):
         super().__init__()
         stages = int(round(math.log2(upsample_factor)))
         if 2**stages != upsample_factor or upsample_factor < 1:
             raise ValueError(f'upsample_factor must be a power of 2, got '
                              f'{upsample_factor}')
+        if channels is None:
+            channels = (64, ) * max(stages - 1, 0) + (32, ) * min(stages + 1,
+                                                                 2)
         if len(channels) != stages + 1:
             raise ValueError(f'channels needs {stages + 1} widths for '
                              f'upsample_factor {upsample_factor}, got '
