@@ -105,10 +105,14 @@ def flatten(node, prefix: str = '') -> dict[str, object]:
     return {prefix: node}
 
 
-def write() -> None:
-    SNAPSHOT.write_text(json.dumps({name: merged(name)
-                                    for name in config_names()},
-                                   indent=1, sort_keys=True) + '\n')
+def write() -> list[str]:
+    """Add the configs missing from the snapshot; the entries already there
+    stay as they are (they are the "before" the test compares with)."""
+    snapshot = json.loads(SNAPSHOT.read_text())
+    new = [name for name in config_names() if name not in snapshot]
+    snapshot.update({name: merged(name) for name in new})
+    SNAPSHOT.write_text(json.dumps(snapshot, indent=1, sort_keys=True) + '\n')
+    return new
 
 
 @pytest.mark.parametrize('name', config_names())
@@ -131,5 +135,4 @@ def test_config_equals_its_snapshot(name):
 if __name__ == '__main__':
     if sys.argv[1:] != ['--write']:
         sys.exit(f'usage: python {sys.argv[0]} --write')
-    write()
-    print(f'wrote {SNAPSHOT}')
+    print(f'added {write() or "no new config"} to {SNAPSHOT}')

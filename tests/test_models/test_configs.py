@@ -21,7 +21,7 @@ def test_configs_found():
 
 def _variant(path: str) -> str:
     stem = Path(path).stem
-    for variant in ('b2_encoder', 'b1', 'b2'):
+    for variant in ('b1_pif', 'b2_encoder', 'b1', 'b2'):
         if stem.endswith(f'_{variant}'):
             return variant
     return 'full'
@@ -44,9 +44,10 @@ def test_model_config_builds(path):
     model = MODELS.build(model_cfg)
     variant = _variant(path)
     assert (model.appearance_encoder is not None) == \
-        (variant in ('b1', 'b2_encoder'))
-    assert (model.pose_alignment is None) == (variant == 'b1')
-    assert (model.pose_interaction_field is not None) == (variant == 'full')
+        (variant in ('b1', 'b1_pif', 'b2_encoder'))
+    assert (model.pose_alignment is None) == (variant in ('b1', 'b1_pif'))
+    assert (model.pose_interaction_field is not None) == \
+        (variant in ('full', 'b1_pif'))
     assert model.unet.pose_channels == model_cfg.unet.pose_channels
     encoding = cfg.train_dataloader.dataset.pipeline[-2].encoding
     assert encoding == ('skeleton_rgb' if model_cfg.unet.pose_channels == 4

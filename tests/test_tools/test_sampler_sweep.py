@@ -44,3 +44,29 @@ def test_sweep_scores_compares_and_reuses_its_scores(synthfashion_64,
         tool.main([str(CONFIG), str(checkpoint), '--samplers', 'ddim'])
     with pytest.raises(SystemExit, match='--reference unipc:5 is not in'):
         tool.main(argv + ['--reference', 'unipc:5'])
+
+
+def test_sweep_guides_a_b1_checkpoint_in_a_window(synthfashion_64, tmp_path,
+                                                  capsys):
+    """A B1 checkpoint loads into the B1 + PIF config; the guidance scale
+    and window are part of each setting and of its file."""
+    tool = load_script('tools/analysis/sampler_sweep.py')
+    checkpoint = save_random_checkpoint(CONFIG, tmp_path / 'b1.pth')
+    out = tmp_path / 'sweep'
+    config = REPO / 'configs/repose/synthfashion_64_b1_pif.py'
+    data = ['--cfg-options',
+            f'test_dataloader.dataset.data_root={synthfashion_64}']
+    tool.main([str(config), str(checkpoint), '--samplers', 'ddim:2',
+               '--guidance', '2', '--guidance-steps', '0:0.5', '--out',
+               str(out)] + data)
+    (path, ) = out.iterdir()
+    assert path.name == 'val_ddim_2_cfg1.25_s2.0_steps0.0-0.5.json'
+    settings = json.loads(path.read_text())['settings']
+    assert settings['guidance_scale'] == 2.0
+    assert settings['guidance_steps'] == dict(start=0.0, end=0.5)
+    with pytest.raises(SystemExit, match='has no PIF guidance'):
+        tool.main([str(CONFIG), str(checkpoint), '--samplers', 'ddim:2',
+                   '--guidance', '1'] + data)
+    with pytest.raises(SystemExit, match='0 <= START <= END <= 1'):
+        tool.main([str(config), str(checkpoint), '--samplers', 'ddim:2',
+                   '--guidance-steps', '0.5:0.2'] + data)

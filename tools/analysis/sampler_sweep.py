@@ -3,6 +3,7 @@
     python tools/analysis/sampler_sweep.py CONFIG CHECKPOINT
         --samplers ddim:100,ddim:20,dpmsolver++:20,dpmsolver++:10,unipc:10
         [--reference ddim:100] [--split val] [--cfg-scale S] [--guidance S]
+        [--guidance-steps START:END]
         [--spec configs/ablation/synthfashion_64.py] [--out DIR]
         [--device cpu|cuda] [--cfg-options k=v ...]
 
@@ -17,6 +18,12 @@ for SSIM, part colour error and judge PCK@0.1. Per-pair scores are kept in
 setting; a setting already scored there with the same checkpoint is read
 back, not sampled again. The split is the spec's (val: every 5th pair).
 This is how the default sampler is chosen (docs/speed.md).
+
+For a model with PIF, ``--guidance`` sets the scale s of Eq. 16 and
+``--guidance-steps`` the window of the trajectory it guides (fractions, 0 =
+the first step; e.g. ``0:0.5`` guides the first half). A checkpoint without
+PIF's estimator (a B1 or B2 one) loads into a PIF config: the estimator
+reads its own file.
 """
 from __future__ import annotations
 
@@ -52,6 +59,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument('--guidance', type=float,
                    help='PIF guidance scale (full models; default: the '
                    "config's)")
+    p.add_argument('--guidance-steps', metavar='START:END',
+                   help='PIF guidance window, fractions of the trajectory '
+                   "(default: the config's sample_cfg.steps)")
     p.add_argument('--spec', default='configs/ablation/synthfashion_64.py',
                    help='ablation spec whose metrics score the samples')
     p.add_argument('--out', help='per-pair scores (default: '
@@ -71,6 +81,19 @@ def parse_samplers(text: str) -> list[tuple[str, int]]:
     return settings
 
 
+def parse_window(text: str) -> dict[str, float]:
+    start, _, end = text.partition(':')
+    try:
+        window = dict(start=float(start), end=float(end))
+    except ValueError:
+        window = None
+    if window is None or not 0 <= window['start'] <= window['end'] <= 1:
+        raise ValueError(f'--guidance-steps: {text!r} is not START:END with '
+                         '0 <= START <= END <= 1 (fractions of the '
+                         'trajectory)')
+    return window
+
+
 def scored(evaluator: Evaluator, model, cfg, args: argparse.Namespace,
            settings: dict, path: str) -> PairScores:
     if osp.isfile(path):
@@ -78,7 +101,8 @@ def scored(evaluator: Evaluator, model, cfg, args: argparse.Namespace,
         if cached.settings == settings and \
                 cached.checkpoint == args.checkpoint:
             return cached
-    model.test_cfg.update(settings, progress=False)
+    model.test_cfg.update({k: v for k, v in settings.items()
+                           if k in model.test_cfg}, progress=False)
     scores = evaluator.score(model, cfg, args.split, settings,
                              args.checkpoint)
     scores.save(path)
@@ -113,9 +137,18 @@ def main(argv: list[str] | None = None) -> None:
     register_all_modules()
     try:
         samplers = parse_samplers(args.samplers)
+        window = args.guidance_steps and parse_window(args.guidance_steps)
         spec = AblationSpec(args.spec)
         cfg, model = init_model(read_config(args.config, args.cfg_options),
-                                args.checkpoint, args.device)
+                                args.checkpoint, args.device,
+                                keep_missing=('pose_interaction_field.', ))
+        pif = model.pose_interaction_field
+        if pif is None and (window or args.guidance is not None):
+            raise ValueError(f'{args.config} has no PIF guidance: '
+                             '--guidance and --guidance-steps need a full '
+                             'model')
+        if window:
+            pif.sample_cfg['steps'] = window
     except (ValueError, FileNotFoundError) as err:
         sys.exit(f'error: {err}')
     names = [f'{name}:{steps}' for name, steps in samplers]
@@ -131,12 +164,16 @@ def main(argv: list[str] | None = None) -> None:
     for (name, steps), label in zip(samplers, names):
         settings = dict(sampler=name, num_steps=steps, seed=0,
                         cfg_scale=cfg_scale)
-        if model.pose_interaction_field is not None:
+        tag = f"{label.replace(':', '_')}_cfg{cfg_scale}"
+        if pif is not None:
             settings['guidance_scale'] = args.guidance if \
                 args.guidance is not None else model.test_cfg[
                     'guidance_scale']
-        tag = label.replace(':', '_')
-        path = osp.join(out, f'{args.split}_{tag}_cfg{cfg_scale}.json')
+            settings['guidance_steps'] = pif.sample_cfg['steps']
+            tag += f"_s{settings['guidance_scale']}"
+            if window:
+                tag += f"_steps{window['start']}-{window['end']}"
+        path = osp.join(out, f'{args.split}_{tag}.json')
         scores = scored(evaluator, model, cfg, args, settings, path)
         nfe = steps * (2 if cfg_scale != 1 else 1)
         rows.append((label, nfe, scores))
