@@ -42,14 +42,14 @@ def test_sweep_scores_compares_and_reuses_its_scores(synthfashion_64,
     assert capsys.readouterr().out.split('\n\n')[-1] == table
     with pytest.raises(SystemExit, match="'ddim' is not NAME:STEPS"):
         tool.main([str(CONFIG), str(checkpoint), '--samplers', 'ddim'])
-    with pytest.raises(SystemExit, match='--reference unipc:5 is not in'):
+    with pytest.raises(SystemExit, match="--reference 'unipc:5' is not one"):
         tool.main(argv + ['--reference', 'unipc:5'])
 
 
-def test_sweep_guides_a_b1_checkpoint_in_a_window(synthfashion_64, tmp_path,
-                                                  capsys):
-    """A B1 checkpoint loads into the B1 + PIF config; the guidance scale
-    and window are part of each setting and of its file."""
+def test_sweep_guides_a_b1_checkpoint_in_windows(synthfashion_64, tmp_path,
+                                                   capsys):
+    """A B1 checkpoint loads into the B1 + PIF config; guidance scales and
+    windows cross the samplers, each a row, a setting and a file."""
     tool = load_script('tools/analysis/sampler_sweep.py')
     checkpoint = save_random_checkpoint(CONFIG, tmp_path / 'b1.pth')
     out = tmp_path / 'sweep'
@@ -57,13 +57,16 @@ def test_sweep_guides_a_b1_checkpoint_in_a_window(synthfashion_64, tmp_path,
     data = ['--cfg-options',
             f'test_dataloader.dataset.data_root={synthfashion_64}']
     tool.main([str(config), str(checkpoint), '--samplers', 'ddim:2',
-               '--guidance', '2', '--guidance-steps', '0:0.5', '--out',
-               str(out)] + data)
-    (path, ) = out.iterdir()
-    assert path.name == 'val_ddim_2_cfg1.25_s2.0_steps0.0-0.5.json'
+               '--guidance', '0,2', '--guidance-steps', 'all,0:0.5',
+               '--out', str(out)] + data)
+    table = capsys.readouterr().out.split('\n\n')[-1]
+    labels = [line.split(' | ')[0][2:] for line in table.splitlines()[2:]]
+    assert labels == ['ddim:2 s=0', 'ddim:2 s=2', 'ddim:2 s=2 steps=0-0.5']
+    path = out / 'val_ddim_2_s2_steps0-0.5_cfg1.25.json'
     settings = json.loads(path.read_text())['settings']
     assert settings['guidance_scale'] == 2.0
     assert settings['guidance_steps'] == dict(start=0.0, end=0.5)
+    assert len(list(out.iterdir())) == 3
     with pytest.raises(SystemExit, match='has no PIF guidance'):
         tool.main([str(CONFIG), str(checkpoint), '--samplers', 'ddim:2',
                    '--guidance', '1'] + data)

@@ -2,8 +2,8 @@
 
     python tools/analysis/sampler_sweep.py CONFIG CHECKPOINT
         --samplers ddim:100,ddim:20,dpmsolver++:20,dpmsolver++:10,unipc:10
-        [--reference ddim:100] [--split val] [--cfg-scale S] [--guidance S]
-        [--guidance-steps START:END]
+        [--reference LABEL] [--split val] [--cfg-scale S]
+        [--guidance S[,S...]] [--guidance-steps all|START:END[,...]]
         [--spec configs/ablation/synthfashion_64.py] [--out DIR]
         [--device cpu|cuda] [--cfg-options k=v ...]
 
@@ -19,9 +19,10 @@ setting; a setting already scored there with the same checkpoint is read
 back, not sampled again. The split is the spec's (val: every 5th pair).
 This is how the default sampler is chosen (docs/speed.md).
 
-For a model with PIF, ``--guidance`` sets the scale s of Eq. 16 and
-``--guidance-steps`` the window of the trajectory it guides (fractions, 0 =
-the first step; e.g. ``0:0.5`` guides the first half). A checkpoint without
+For a model with PIF, every sampler is also crossed with the scales s of
+Eq. 16 in ``--guidance`` and the windows of the trajectory in
+``--guidance-steps`` (fractions, 0 = the first step; ``0:0.5`` guides the
+first half). A checkpoint without
 PIF's estimator (a B1 or B2 one) loads into a PIF config: the estimator
 reads its own file.
 """
@@ -51,17 +52,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument('checkpoint')
     p.add_argument('--samplers', required=True,
                    help='comma-separated NAME:STEPS, e.g. ddim:100,unipc:10')
-    p.add_argument('--reference', help='the setting the others are compared '
-                   'with (default: the first)')
+    p.add_argument('--reference', help="the setting's label the others are "
+                   "compared with, e.g. 'ddim:100' or 'ddim:20 s=0' "
+                   '(default: the first)')
     p.add_argument('--split', default='val', choices=('val', 'test'))
     p.add_argument('--cfg-scale', type=float,
                    help="default: the config's test_cfg.cfg_scale")
-    p.add_argument('--guidance', type=float,
-                   help='PIF guidance scale (full models; default: the '
-                   "config's)")
-    p.add_argument('--guidance-steps', metavar='START:END',
-                   help='PIF guidance window, fractions of the trajectory '
-                   "(default: the config's sample_cfg.steps)")
+    p.add_argument('--guidance', help='PIF guidance scales, comma-separated '
+                   "(models with PIF; default: the config's)")
+    p.add_argument('--guidance-steps', metavar='START:END,...',
+                   help="PIF guidance windows, comma-separated: 'all' or "
+                   'START:END in fractions of the trajectory (default: the '
+                   "config's sample_cfg.steps)")
     p.add_argument('--spec', default='configs/ablation/synthfashion_64.py',
                    help='ablation spec whose metrics score the samples')
     p.add_argument('--out', help='per-pair scores (default: '
@@ -81,7 +83,9 @@ def parse_samplers(text: str) -> list[tuple[str, int]]:
     return settings
 
 
-def parse_window(text: str) -> dict[str, float]:
+def parse_window(text: str) -> dict[str, float] | str:
+    if text == 'all':
+        return 'all'
     start, _, end = text.partition(':')
     try:
         window = dict(start=float(start), end=float(end))
@@ -132,50 +136,64 @@ def render(rows: list[tuple[str, int, PairScores]], reference: str) -> str:
     return '\n'.join(lines)
 
 
+def settings_grid(args: argparse.Namespace, model, cfg_scale: float
+                  ) -> list[tuple[str, dict]]:
+    """``(label, settings)`` for every sampler x guidance scale x window."""
+    pif = model.pose_interaction_field
+    if pif is None and (args.guidance or args.guidance_steps):
+        raise ValueError(f'{args.config} has no PIF guidance: --guidance '
+                         'and --guidance-steps need a full model')
+    scales = [float(g) for g in args.guidance.split(',')] \
+        if args.guidance else [model.test_cfg.get('guidance_scale')]
+    windows = [parse_window(w) for w in args.guidance_steps.split(',')] \
+        if args.guidance_steps else [pif and pif.sample_cfg['steps']]
+    grid = []
+    for name, steps in parse_samplers(args.samplers):
+        for scale in scales:  # s = 0 guides no step: one window
+            for window in (windows if scale != 0 else ['all']):
+                label = f'{name}:{steps}'
+                settings = dict(sampler=name, num_steps=steps, seed=0,
+                                cfg_scale=cfg_scale)
+                if pif is not None:
+                    settings.update(guidance_scale=scale,
+                                    guidance_steps=window)
+                    label += f' s={scale:g}'
+                    if window != 'all':
+                        label += f" steps={window['start']:g}-" \
+                                 f"{window['end']:g}"
+                grid.append((label, settings))
+    return grid
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     register_all_modules()
     try:
-        samplers = parse_samplers(args.samplers)
-        window = args.guidance_steps and parse_window(args.guidance_steps)
         spec = AblationSpec(args.spec)
         cfg, model = init_model(read_config(args.config, args.cfg_options),
                                 args.checkpoint, args.device,
                                 keep_missing=('pose_interaction_field.', ))
-        pif = model.pose_interaction_field
-        if pif is None and (window or args.guidance is not None):
-            raise ValueError(f'{args.config} has no PIF guidance: '
-                             '--guidance and --guidance-steps need a full '
-                             'model')
-        if window:
-            pif.sample_cfg['steps'] = window
+        cfg_scale = args.cfg_scale or model.test_cfg['cfg_scale']
+        grid = settings_grid(args, model, cfg_scale)
     except (ValueError, FileNotFoundError) as err:
         sys.exit(f'error: {err}')
-    names = [f'{name}:{steps}' for name, steps in samplers]
-    reference = args.reference or names[0]
-    if reference not in names:
-        sys.exit(f'error: --reference {reference} is not in --samplers')
+    labels = [label for label, _ in grid]
+    reference = args.reference or labels[0]
+    if reference not in labels:
+        sys.exit(f'error: --reference {reference!r} is not one of {labels}')
     out = args.out or osp.join(
         'work_dirs', 'sampler_sweep',
         osp.splitext(osp.basename(args.config))[0])
     evaluator = Evaluator(spec, args.device)
-    cfg_scale = args.cfg_scale or model.test_cfg['cfg_scale']
     rows = []
-    for (name, steps), label in zip(samplers, names):
-        settings = dict(sampler=name, num_steps=steps, seed=0,
-                        cfg_scale=cfg_scale)
-        tag = f"{label.replace(':', '_')}_cfg{cfg_scale}"
-        if pif is not None:
-            settings['guidance_scale'] = args.guidance if \
-                args.guidance is not None else model.test_cfg[
-                    'guidance_scale']
-            settings['guidance_steps'] = pif.sample_cfg['steps']
-            tag += f"_s{settings['guidance_scale']}"
-            if window:
-                tag += f"_steps{window['start']}-{window['end']}"
-        path = osp.join(out, f'{args.split}_{tag}.json')
+    for label, settings in grid:
+        if 'guidance_steps' in settings:
+            model.pose_interaction_field.sample_cfg['steps'] = \
+                settings['guidance_steps']
+        tag = label.replace(':', '_').replace(' ', '_').replace('=', '')
+        path = osp.join(out, f'{args.split}_{tag}_cfg{cfg_scale}.json')
         scores = scored(evaluator, model, cfg, args, settings, path)
-        nfe = steps * (2 if cfg_scale != 1 else 1)
+        nfe = settings['num_steps'] * (2 if cfg_scale != 1 else 1)
         rows.append((label, nfe, scores))
         print(f'[sweep] {label}: ' + ', '.join(
             f'{k} {scores.means[k]:.4f}' for k in COMPARED), flush=True)
