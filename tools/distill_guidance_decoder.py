@@ -35,7 +35,10 @@ import torch
 from mmengine.config import DictAction
 from tqdm import tqdm
 
-from mmrepose.datasets.pair_image_batches import pair_image_batches
+from mmrepose.datasets import AnnotationError
+from mmrepose.datasets.pair_image_batches import (held_out_split,
+                                                  pair_image_batches)
+from mmrepose.datasets.transforms import ImageLoadError
 from mmrepose.engine.guidance_decoder_distillation import (
     EnergyFn, decoder_agreement, distillation_step, save_guidance_decoder,
     x0_estimate_like)
@@ -107,19 +110,24 @@ def main(argv: list[str] | None = None) -> None:
     if not out:
         sys.exit('error: give --out (the config names no '
                  'guidance_decoder.checkpoint)')
+    try:
+        distill(args, cfg, ae_cfg, decoder_cfg, out)
+    except (FileNotFoundError, AnnotationError, ImageLoadError) as err:
+        sys.exit(f'error: {err}')
+
+
+def distill(args: argparse.Namespace, cfg, ae_cfg: dict, decoder_cfg: dict,
+            out: str) -> None:
+    """Distil, measure before and after, write ``out``."""
     device = torch.device(args.device)
     torch.manual_seed(args.seed)
-    try:
-        vae = MODELS.build(ae_cfg).to(device).eval()  # encode: the mean
-    except FileNotFoundError as err:
-        sys.exit(f'error: {err}')
+    vae = MODELS.build(ae_cfg).to(device).eval()  # encode: the mean
     decoder_cfg.update(checkpoint=None,
                        latent_channels=vae.latent_channels,
                        upsample_factor=vae.downsample_factor)
     tiny = MODELS.build(decoder_cfg).to(device)
     preprocessor = MODELS.build(cfg.model.data_preprocessor).to(device)
-    eval_split = 'val_dataloader' if cfg.get('val_dataloader') \
-        else 'test_dataloader'
+    eval_split = held_out_split(cfg)
     train = pair_image_batches(cfg.train_dataloader.dataset, preprocessor,
                                args.batch, True, args.seed)
     pif, energy_name = build_pif(cfg, device)
@@ -127,16 +135,16 @@ def main(argv: list[str] | None = None) -> None:
         energy_name = f'smooth random projection ({energy_name})'
     held_out = pair_image_batches(cfg[eval_split].dataset, preprocessor,
                                   args.batch, False, args.seed)
-    eval_batches = [next(held_out) for _ in range(args.eval_batches)]
+    eval_batches = [(vae.encode(images), samples) for images, samples in
+                    (next(held_out) for _ in range(args.eval_batches))]
 
     def agreement() -> dict[str, float]:
         """Mean agreement on the held-out latents, clean and as x0
         estimates (``x0_`` keys; the same degradation every time)."""
         generator = torch.Generator().manual_seed(args.seed + 1)
         scores: dict[str, list[float]] = {}
-        for images, samples in eval_batches:
+        for latents, samples in eval_batches:
             energy = pif and pif_energy(pif, samples, device)
-            latents = vae.encode(images)
             for prefix, z in (('', latents),
                               ('x0_', x0_estimate_like(latents, generator))):
                 for key, value in decoder_agreement(vae.decode, tiny, z,

@@ -159,7 +159,7 @@ class Evaluator:
         path = osp.join(run.work_dir, 'eval', f'{tag}.json')
         image_dir = osp.join(run.work_dir, 'eval', f'{tag}_images') \
             if save_images else None
-        cached = _cached(path, settings, run.checkpoint) or \
+        cached = cached_scores(path, settings, run.checkpoint) or \
             _unguided_twin(run, tag, settings, path, image_dir)
         if cached is not None:
             return cached
@@ -180,7 +180,7 @@ class Evaluator:
         return scores
 
 
-def _cached(path: str, settings: dict[str, Any],
+def cached_scores(path: str, settings: dict[str, Any],
             checkpoint: str) -> PairScores | None:
     """The scores saved at ``path`` if made with these settings and
     checkpoint."""
@@ -203,7 +203,7 @@ def _unguided_twin(run: Run, tag: str, settings: dict[str, Any], path: str,
         return None
     plain = {k: v for k, v in settings.items() if k != 'guidance_scale'}
     twin_tag = tag.removesuffix('_s0')
-    twin = _cached(osp.join(run.weights_dir, 'eval', f'{twin_tag}.json'),
+    twin = cached_scores(osp.join(run.weights_dir, 'eval', f'{twin_tag}.json'),
                    plain, run.checkpoint)
     twin_images = osp.join(run.weights_dir, 'eval', f'{twin_tag}_images')
     if twin is None or (image_dir and not osp.isdir(twin_images)):

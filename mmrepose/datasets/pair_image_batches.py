@@ -12,17 +12,31 @@ from torch.utils.data import DataLoader
 from mmrepose.registry import DATASETS
 
 
+def held_out_split(cfg) -> str:
+    """The config's loader to measure on: ``'val_dataloader'``, else
+    ``'test_dataloader'``."""
+    return 'val_dataloader' if cfg.get('val_dataloader') \
+        else 'test_dataloader'
+
+
 def pair_image_batches(dataset_cfg: dict, preprocessor: torch.nn.Module,
                        batch: int, shuffle: bool, seed: int
                        ) -> Iterator[tuple[torch.Tensor, list]]:
     """``(images (2B, 3, H, W) in [-1, 1], data samples)`` without end:
     ``batch`` pairs of the dataset built from ``dataset_cfg``, normalised by
     the model's ``preprocessor``, sources first, then targets. Shuffled
-    batches drop the last incomplete one."""
+    batches drop the last incomplete one. The dataset is built here, so a
+    missing annotation file is raised by this call, not by the first
+    batch."""
     dataset = DATASETS.build(dataset_cfg)
     loader = DataLoader(dataset, batch_size=batch, shuffle=shuffle,
                         collate_fn=pseudo_collate, drop_last=shuffle,
                         generator=torch.Generator().manual_seed(seed))
+    return _endless(loader, preprocessor)
+
+
+def _endless(loader: DataLoader, preprocessor: torch.nn.Module
+             ) -> Iterator[tuple[torch.Tensor, list]]:
     while True:
         for data in loader:
             data = preprocessor(data, False)

@@ -40,6 +40,8 @@ def test_sweep_scores_compares_and_reuses_its_scores(synthfashion_64,
     monkeypatch.setattr(tool.Evaluator, 'score', no_sampling)
     tool.main(argv)
     assert capsys.readouterr().out.split('\n\n')[-1] == table
+    with pytest.raises(SystemExit, match="unknown sampler 'euler'"):
+        tool.main([str(CONFIG), str(checkpoint), '--samplers', 'euler:5'])
     with pytest.raises(SystemExit, match="'ddim' is not NAME:STEPS"):
         tool.main([str(CONFIG), str(checkpoint), '--samplers', 'ddim'])
     with pytest.raises(SystemExit, match="--reference 'unipc:5' is not one"):

@@ -36,10 +36,13 @@ import numpy as np
 from mmengine.config import DictAction
 
 from mmrepose.ablation import AblationSpec, Evaluator
-from mmrepose.ablation.evaluation import PairScores
+from mmrepose.ablation.evaluation import PairScores, cached_scores
 from mmrepose.ablation.report import COLUMNS
 from mmrepose.ablation.statistics import paired_comparison
 from mmrepose.apis import init_model
+from mmrepose.datasets import AnnotationError
+from mmrepose.datasets.transforms import ImageLoadError
+from mmrepose.models.diffusion import DiffusionSampler
 from mmrepose.utils import read_config, register_all_modules
 
 COMPARED = ('synthfashion/ssim_256_sigma1.5',
@@ -100,11 +103,9 @@ def parse_window(text: str) -> dict[str, float] | str:
 
 def scored(evaluator: Evaluator, model, cfg, args: argparse.Namespace,
            settings: dict, path: str) -> PairScores:
-    if osp.isfile(path):
-        cached = PairScores.load(path)
-        if cached.settings == settings and \
-                cached.checkpoint == args.checkpoint:
-            return cached
+    cached = cached_scores(path, settings, args.checkpoint)
+    if cached is not None:
+        return cached
     model.test_cfg.update({k: v for k, v in settings.items()
                            if k in model.test_cfg}, progress=False)
     scores = evaluator.score(model, cfg, args.split, settings,
@@ -137,18 +138,24 @@ def render(rows: list[tuple[str, int, PairScores]], reference: str) -> str:
 
 
 def settings_grid(args: argparse.Namespace, model, cfg_scale: float
-                  ) -> list[tuple[str, dict]]:
-    """``(label, settings)`` for every sampler x guidance scale x window."""
+                  ) -> list[tuple[str, int, dict]]:
+    """``(label, NFE, settings)`` for every sampler x guidance scale x
+    window; an unknown sampler is a KeyError naming the known ones."""
     pif = model.pose_interaction_field
     if pif is None and (args.guidance or args.guidance_steps):
         raise ValueError(f'{args.config} has no PIF guidance: --guidance '
                          'and --guidance-steps need a full model')
-    scales = [float(g) for g in args.guidance.split(',')] \
-        if args.guidance else [model.test_cfg.get('guidance_scale')]
+    try:
+        scales = [float(g) for g in args.guidance.split(',')] \
+            if args.guidance else [model.test_cfg.get('guidance_scale')]
+    except ValueError:
+        raise ValueError(f'--guidance: {args.guidance!r} is not '
+                         'comma-separated numbers') from None
     windows = [parse_window(w) for w in args.guidance_steps.split(',')] \
         if args.guidance_steps else [pif and pif.sample_cfg['steps']]
     grid = []
     for name, steps in parse_samplers(args.samplers):
+        nfe = DiffusionSampler(model.diffusion, name, steps, cfg_scale).nfe
         for scale in scales:  # s = 0 guides no step: one window
             for window in (windows if scale != 0 else ['all']):
                 label = f'{name}:{steps}'
@@ -161,7 +168,7 @@ def settings_grid(args: argparse.Namespace, model, cfg_scale: float
                     if window != 'all':
                         label += f" steps={window['start']:g}-" \
                                  f"{window['end']:g}"
-                grid.append((label, settings))
+                grid.append((label, nfe, settings))
     return grid
 
 
@@ -175,9 +182,9 @@ def main(argv: list[str] | None = None) -> None:
                                 keep_missing=('pose_interaction_field.', ))
         cfg_scale = args.cfg_scale or model.test_cfg['cfg_scale']
         grid = settings_grid(args, model, cfg_scale)
-    except (ValueError, FileNotFoundError) as err:
-        sys.exit(f'error: {err}')
-    labels = [label for label, _ in grid]
+    except (ValueError, KeyError, FileNotFoundError) as err:
+        sys.exit(f'error: {err.args[0]}')
+    labels = [label for label, _, _ in grid]
     reference = args.reference or labels[0]
     if reference not in labels:
         sys.exit(f'error: --reference {reference!r} is not one of {labels}')
@@ -186,14 +193,16 @@ def main(argv: list[str] | None = None) -> None:
         osp.splitext(osp.basename(args.config))[0])
     evaluator = Evaluator(spec, args.device)
     rows = []
-    for label, settings in grid:
+    for label, nfe, settings in grid:
         if 'guidance_steps' in settings:
             model.pose_interaction_field.sample_cfg['steps'] = \
                 settings['guidance_steps']
         tag = label.replace(':', '_').replace(' ', '_').replace('=', '')
         path = osp.join(out, f'{args.split}_{tag}_cfg{cfg_scale}.json')
-        scores = scored(evaluator, model, cfg, args, settings, path)
-        nfe = settings['num_steps'] * (2 if cfg_scale != 1 else 1)
+        try:
+            scores = scored(evaluator, model, cfg, args, settings, path)
+        except (FileNotFoundError, AnnotationError, ImageLoadError) as err:
+            sys.exit(f'error: {err}')
         rows.append((label, nfe, scores))
         print(f'[sweep] {label}: ' + ', '.join(
             f'{k} {scores.means[k]:.4f}' for k in COMPARED), flush=True)

@@ -33,7 +33,10 @@ import torch.nn.functional as F
 from mmengine.config import DictAction
 from tqdm import tqdm
 
-from mmrepose.datasets.pair_image_batches import pair_image_batches
+from mmrepose.datasets import AnnotationError
+from mmrepose.datasets.pair_image_batches import (held_out_split,
+                                                  pair_image_batches)
+from mmrepose.datasets.transforms import ImageLoadError
 from mmrepose.registry import MODELS
 from mmrepose.utils import read_config, register_all_modules
 
@@ -85,6 +88,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f'error: --channels must be comma-separated integers, got '
                  f'{args.channels!r}')
     register_all_modules()
+    try:
+        train(args, cfg, channels)
+    except (FileNotFoundError, AnnotationError, ImageLoadError) as err:
+        sys.exit(f'error: {err}')
+
+
+def train(args: argparse.Namespace, cfg, channels: list[int]) -> None:
+    """Train, measure on the held-out split, write the folder."""
     torch.manual_seed(args.seed)
     device = torch.device(args.device)
     vae = build_vae(channels, args.latent_channels).to(device).train()
@@ -106,8 +117,7 @@ def main(argv: list[str] | None = None) -> None:
         bar.set_postfix(l1=f'{float(l1.detach()):.4f}')
 
     vae.eval()
-    split = 'val_dataloader' if cfg.get('val_dataloader') \
-        else 'test_dataloader'
+    split = held_out_split(cfg)
     held_out = pair_image_batches(cfg[split].dataset, preprocessor,
                                   args.batch, False, args.seed)
     latents, errors = [], []
