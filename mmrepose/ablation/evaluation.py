@@ -18,8 +18,9 @@ A variant that samples another's weights at guidance scale 0 makes that
 variant's images exactly, so it takes over their scores once they exist.
 
 Every score is a :class:`PairScores` saved as JSON under
-``{run work dir}/eval/`` and reused while its settings and checkpoint are
-unchanged. ``ground_truth`` (the real target image: the estimators' ceiling)
+``{run scores dir}/eval/`` and reused while its settings and checkpoint
+(:attr:`~mmrepose.ablation.spec.Run.checkpoint_id`) are unchanged; the
+test images go to ``{run work dir}/eval/test_images/``. ``ground_truth`` (the real target image: the estimators' ceiling)
 and ``copy_source`` (the source image unchanged) are scored as reference
 rows without a model.
 """
@@ -61,7 +62,13 @@ class PairScores:
     means: dict[str, float]
 
     def save(self, path: str) -> None:
-        write_atomically(json.dumps(asdict(self)).encode(), path)
+        """Saved atomically, the per-pair values to 6 significant digits
+        (half the size; the report's numbers have 4)."""
+        data = asdict(self)
+        data['values'] = {
+            key: [None if v is None else float(f'{v:.6g}') for v in vals]
+            for key, vals in self.values.items()}
+        write_atomically(json.dumps(data).encode(), path)
 
     @classmethod
     def load(cls, path: str) -> PairScores:
@@ -102,7 +109,7 @@ class Evaluator:
         names: list[str] = []
         loader = self.dataloader(config, split)
         label = source if isinstance(source, str) else \
-            osp.basename(osp.dirname(checkpoint or ''))
+            osp.dirname(checkpoint or '')
         for batch in tqdm(loader, desc=f'{split} {label} {settings}',
                           leave=False):
             samples = self._predict(source, batch, settings)
@@ -145,32 +152,34 @@ class Evaluator:
         return init_model(cfg, run.checkpoint, self.device,
                           keep_missing=keep)
 
-    def settings(self, model: torch.nn.Module, cfg_scale: float,
-                 guidance_scale: float | None) -> dict[str, Any]:
+    def settings(self, cfg_scale: float, guidance_scale: float | None
+                 ) -> dict[str, Any]:
+        """Sampling settings; ``guidance_scale`` None for a model without
+        PIF."""
         settings = {**self.cfg['sampler'], 'cfg_scale': cfg_scale}
-        if model.pose_interaction_field is not None:
-            settings['guidance_scale'] = guidance_scale or 0.0
+        if guidance_scale is not None:
+            settings['guidance_scale'] = guidance_scale
         return settings
 
     def score_run(self, run: Run, model: torch.nn.Module, cfg: Config,
                   split: str, settings: dict[str, Any], tag: str,
                   save_images: bool = False) -> PairScores:
         """Cached score of a loaded run (see module doc)."""
-        path = osp.join(run.work_dir, 'eval', f'{tag}.json')
+        path = scores_path(run, tag)
         image_dir = osp.join(run.work_dir, 'eval', f'{tag}_images') \
             if save_images else None
-        cached = cached_scores(path, settings, run.checkpoint) or \
+        cached = cached_scores(path, settings, run.checkpoint_id) or \
             _unguided_twin(run, tag, settings, path, image_dir)
         if cached is not None:
             return cached
         model.test_cfg.update(settings, progress=False)
-        scores = self.score(model, cfg, split, settings, run.checkpoint,
+        scores = self.score(model, cfg, split, settings, run.checkpoint_id,
                             image_dir)
         scores.save(path)
         return scores
 
     def score_reference(self, name: str, split: str) -> PairScores:
-        path = osp.join(self.spec.work_root, 'references',
+        path = osp.join(self.spec.scores_root, 'references',
                         f'{split}_{name}.json')
         if osp.isfile(path):
             return PairScores.load(path)
@@ -180,14 +189,20 @@ class Evaluator:
         return scores
 
 
-def cached_scores(path: str, settings: dict[str, Any],
-            checkpoint: str) -> PairScores | None:
-    """The scores saved at ``path`` if made with these settings and
-    checkpoint."""
+def scores_path(run: Run, tag: str) -> str:
+    """Where the scores of ``run`` called ``tag`` are saved."""
+    return osp.join(run.scores_dir, 'eval', f'{tag}.json')
+
+
+def cached_scores(path: str, settings: dict[str, Any] | None,
+                  checkpoint: str) -> PairScores | None:
+    """The scores saved at ``path`` if made with these settings (any, for
+    None) and checkpoint."""
     if not osp.isfile(path):
         return None
     scores = PairScores.load(path)
-    if scores.settings == settings and scores.checkpoint == checkpoint:
+    if settings in (None, scores.settings) and \
+            scores.checkpoint == checkpoint:
         return scores
     return None
 
@@ -203,8 +218,9 @@ def _unguided_twin(run: Run, tag: str, settings: dict[str, Any], path: str,
         return None
     plain = {k: v for k, v in settings.items() if k != 'guidance_scale'}
     twin_tag = tag.removesuffix('_s0')
-    twin = cached_scores(osp.join(run.weights_dir, 'eval', f'{twin_tag}.json'),
-                   plain, run.checkpoint)
+    twin = cached_scores(
+        osp.join(run.weights_scores_dir, 'eval', f'{twin_tag}.json'), plain,
+        run.checkpoint_id)
     twin_images = osp.join(run.weights_dir, 'eval', f'{twin_tag}_images')
     if twin is None or (image_dir and not osp.isdir(twin_images)):
         return None
@@ -213,6 +229,13 @@ def _unguided_twin(run: Run, tag: str, settings: dict[str, Any], path: str,
     scores = replace(twin, settings=settings)
     scores.save(path)
     return scores
+
+
+def is_scored(run: Run) -> bool:
+    """Whether the test split of ``run`` is scored with its final
+    checkpoint (the run then needs the checkpoint no more)."""
+    return cached_scores(scores_path(run, 'test'), None,
+                         run.checkpoint_id) is not None
 
 
 def _save_image(folder: str, sample: Any) -> None:

@@ -1,4 +1,4 @@
-"""The ablation report: ``{work_root}/report.md`` and ``report.json``.
+"""The ablation report: ``{scores_root}/report.md`` and ``report.json``.
 
 Tables: test means ± std over seeds for every variant (and the reference
 rows), per-part colour errors, the paired comparisons named in the spec's
@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import os.path as osp
 from typing import Any
 
-from .evaluation import REFERENCES, PairScores
+from .evaluation import REFERENCES, PairScores, cached_scores, scores_path
 from .grid import write_grid
 from .selection import load_selection
 from .spec import AblationSpec
@@ -39,11 +40,9 @@ def collect(spec: AblationSpec) -> dict[str, dict[int, PairScores]]:
     their final checkpoint (scores of an earlier budget are left out)."""
     found: dict[str, dict[int, PairScores]] = {}
     for run in spec.runs():
-        path = osp.join(run.work_dir, 'eval', 'test.json')
-        if not osp.isfile(path):
-            continue
-        scores = PairScores.load(path)
-        if scores.checkpoint == run.checkpoint:
+        scores = cached_scores(scores_path(run, 'test'), None,
+                               run.checkpoint_id)
+        if scores is not None:
             found.setdefault(run.variant.name, {})[run.seed] = scores
     return found
 
@@ -72,7 +71,7 @@ def build_report(spec: AblationSpec) -> dict[str, Any]:
             summary=summarize(scores),
             per_seed={seed: s.means for seed, s in scores.items()})
     for name in REFERENCES:
-        path = osp.join(spec.work_root, 'references', f'test_{name}.json')
+        path = osp.join(spec.scores_root, 'references', f'test_{name}.json')
         if osp.isfile(path):
             report['references'][name] = PairScores.load(path).means
     for a, b in spec.comparisons:
@@ -156,18 +155,23 @@ def render_markdown(report: dict[str, Any]) -> str:
 def write_report(spec: AblationSpec) -> str:
     """Write ``report.json``, ``report.md`` and (once the test images of
     the spec's ``grid_variants`` are scored with their final checkpoints)
-    ``grid.png`` under the work root; returns the markdown path."""
+    ``grid.png`` under the scores root; returns the markdown path."""
     report = build_report(spec)
     seed = spec.evaluation['select_seed']
     variants = spec.evaluation.get('grid_variants', [])
     scored = all(seed in report['variants'].get(v, {}).get('seeds', [])
                  for v in variants)
-    grid = write_grid(spec, variants, osp.join(spec.work_root, 'grid.png')) \
-        if scored else None
+    grid_path = osp.join(spec.scores_root, 'grid.png')
+    # the grid of an earlier call stays when the test images are gone
+    # (scores kept apart from the work root)
+    grid = write_grid(spec, variants, grid_path) if scored else None
+    if scored and grid is None and osp.isfile(grid_path):
+        grid = grid_path
     report.update(grid=grid, grid_seed=seed)
-    with open(osp.join(spec.work_root, 'report.json'), 'w') as f:
+    os.makedirs(spec.scores_root, exist_ok=True)
+    with open(osp.join(spec.scores_root, 'report.json'), 'w') as f:
         json.dump(report, f, indent=1)
-    path = osp.join(spec.work_root, 'report.md')
+    path = osp.join(spec.scores_root, 'report.md')
     with open(path, 'w') as f:
         f.write(render_markdown(report))
     return path

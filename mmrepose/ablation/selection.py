@@ -1,7 +1,7 @@
 """Choose each variant's sampling settings on val, then score test
 (the rule is in :mod:`mmrepose.ablation.evaluation`).
 
-The choice is written to ``{work_root}/selection.json``: per variant the
+The choice is written to ``{scores_root}/selection.json``: per variant the
 chosen ``cfg_scale`` and ``guidance_scale`` (None without PIF) and the val
 sweep it was made from, so the report can show it. Several processes may
 select different variants at once: each choice is merged into the file
@@ -17,13 +17,14 @@ from collections.abc import Callable
 from typing import Any
 
 from mmrepose.engine.atomic_local_backend import write_atomically
-from .evaluation import JUDGE_PCK_KEY, SSIM_KEY, REFERENCES, Evaluator
+from .evaluation import (JUDGE_PCK_KEY, REFERENCES, SSIM_KEY, Evaluator,
+                         cached_scores, scores_path)
 from .spec import AblationSpec, Run
 from .training import is_trained
 
 
 def selection_path(spec: AblationSpec) -> str:
-    return osp.join(spec.work_root, 'selection.json')
+    return osp.join(spec.scores_root, 'selection.json')
 
 
 def load_selection(spec: AblationSpec) -> dict[str, Any]:
@@ -36,7 +37,7 @@ def load_selection(spec: AblationSpec) -> dict[str, Any]:
 
 def _record(spec: AblationSpec, name: str, chosen: dict[str, Any]) -> None:
     """Merge one variant's choice into ``selection.json`` (locked, atomic)."""
-    os.makedirs(spec.work_root, exist_ok=True)
+    os.makedirs(spec.scores_root, exist_ok=True)
     path = selection_path(spec)
     with open(path + '.lock', 'w') as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -56,10 +57,12 @@ def select_variant(evaluator: Evaluator, run: Run) -> dict[str, Any]:
     """The val sweep of one run and the settings it chooses."""
     cfg, model = evaluator.load(run)
     grid = evaluator.cfg
+    has_pif = model.pose_interaction_field is not None
     sweep = []
 
-    def val(cfg_scale: float, guidance: float | None) -> dict[str, float]:
-        settings = evaluator.settings(model, cfg_scale, guidance)
+    def val(cfg_scale: float, guidance: float) -> dict[str, float]:
+        settings = evaluator.settings(cfg_scale,
+                                      guidance if has_pif else None)
         means = evaluator.score_run(run, model, cfg, 'val', settings,
                                     _tag(settings)).means
         sweep.append(dict(cfg_scale=cfg_scale, guidance_scale=guidance,
@@ -69,7 +72,7 @@ def select_variant(evaluator: Evaluator, run: Run) -> dict[str, Any]:
     by_cfg = {c: val(c, 0.0)[SSIM_KEY] for c in grid['cfg_scales']}
     cfg_scale = max(by_cfg, key=by_cfg.get)  # first of equals
     guidance = None
-    if model.pose_interaction_field is not None:
+    if has_pif:
         base = by_cfg[cfg_scale]
         candidates = {0.0: next(s['means'] for s in sweep
                                 if s['cfg_scale'] == cfg_scale)}
@@ -78,7 +81,7 @@ def select_variant(evaluator: Evaluator, run: Run) -> dict[str, Any]:
         allowed = {s: m[JUDGE_PCK_KEY] for s, m in candidates.items()
                    if m[SSIM_KEY] >= base - grid['ssim_tolerance']}
         guidance = max(allowed, key=allowed.get)
-    return dict(run=run.name, checkpoint=run.checkpoint, cfg_scale=cfg_scale,
+    return dict(run=run.name, checkpoint=run.checkpoint_id, cfg_scale=cfg_scale,
                 guidance_scale=guidance, sweep=sweep)
 
 
@@ -93,10 +96,10 @@ def select_settings(spec: AblationSpec, evaluator: Evaluator,
     seed = spec.evaluation['select_seed']
     for run in spec.runs([seed], variants):
         name = run.variant.name
+        if selection.get(name, {}).get('checkpoint') == run.checkpoint_id:
+            continue
         if not is_trained(run):
             log(f'[select] {name}: waits for {run.checkpoint}')
-            continue
-        if selection.get(name, {}).get('checkpoint') == run.checkpoint:
             continue
         chosen = selection[name] = select_variant(evaluator, run)
         log(f"[select] {name}: cfg_scale {chosen['cfg_scale']}, "
@@ -114,15 +117,18 @@ def test_runs(runs: list[Run], spec: AblationSpec, evaluator: Evaluator,
     selection = load_selection(spec)
     for run in runs:
         chosen = selection.get(run.variant.name)
-        if chosen is None or not is_trained(run):
-            log(f'[test] {run.name}: waits for '
-                f'{"training" if chosen else "its settings"}')
-            continue
-        cfg, model = evaluator.load(run)
-        settings = evaluator.settings(model, chosen['cfg_scale'],
-                                      chosen['guidance_scale'])
-        scores = evaluator.score_run(run, model, cfg, 'test', settings,
-                                     'test', save_images=True)
+        settings = chosen and evaluator.settings(chosen['cfg_scale'],
+                                                 chosen['guidance_scale'])
+        scores = chosen and cached_scores(scores_path(run, 'test'), settings,
+                                          run.checkpoint_id)
+        if scores is None:
+            if not chosen or not is_trained(run):
+                log(f'[test] {run.name}: waits for '
+                    f'{"training" if chosen else "its settings"}')
+                continue
+            cfg, model = evaluator.load(run)
+            scores = evaluator.score_run(run, model, cfg, 'test', settings,
+                                         'test', save_images=True)
         log(f'[test] {run.name}: ' + ', '.join(
             f'{k}={v:.4f}' for k, v in scores.means.items()
             if '/' not in k.split('/', 1)[1]))

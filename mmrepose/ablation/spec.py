@@ -7,9 +7,15 @@ optional ``options`` of its own, optional ``weights_from`` naming the
 variant whose weights it samples with instead of being trained) and
 ``evaluation`` (see :mod:`mmrepose.ablation.evaluation`) and optionally
 ``comparisons``, the ``(A, B)`` variant pairs the report compares pair by
-pair. Each (variant,
-seed) is a :class:`Run` with its own work dir,
-``{work_root}/{variant}/seed{seed}``.
+pair. Each (variant, seed) is a :class:`Run` with its own work dir,
+``{work_root}/{variant}/seed{seed}`` (checkpoints, log, test images).
+
+Scores, the selection and the report go under ``scores_root`` (the spec's
+or the tool's ``--scores-root``; default: the work root), in the same
+``{variant}/seed{seed}`` layout. They are small, so they can be kept (in a
+repository, say) apart from the checkpoints: a run is tied to its scores by
+:attr:`Run.checkpoint_id`, its final checkpoint's path under the work root,
+and a run whose test split is scored needs its checkpoint no more.
 """
 from __future__ import annotations
 
@@ -41,6 +47,11 @@ class Run:
     seed: int
     work_root: str
     max_iters: int
+    scores_root: str = ''
+
+    def __post_init__(self) -> None:
+        if not self.scores_root:
+            object.__setattr__(self, 'scores_root', self.work_root)
 
     @property
     def name(self) -> str:
@@ -51,15 +62,36 @@ class Run:
         return osp.join(self.work_root, self.variant.name, f'seed{self.seed}')
 
     @property
+    def scores_dir(self) -> str:
+        return osp.join(self.scores_root, self.variant.name,
+                        f'seed{self.seed}')
+
+    @property
+    def _weights_source(self) -> str:
+        return osp.join(self.variant.weights_from or self.variant.name,
+                        f'seed{self.seed}')
+
+    @property
     def weights_dir(self) -> str:
         """The work dir of the run whose checkpoint this run samples with."""
-        source = self.variant.weights_from or self.variant.name
-        return osp.join(self.work_root, source, f'seed{self.seed}')
+        return osp.join(self.work_root, self._weights_source)
+
+    @property
+    def weights_scores_dir(self) -> str:
+        """The scores dir of the run whose checkpoint this run samples
+        with."""
+        return osp.join(self.scores_root, self._weights_source)
 
     @property
     def checkpoint(self) -> str:
         """The final checkpoint (EMA weights in ``state_dict``)."""
         return osp.join(self.weights_dir, f'iter_{self.max_iters}.pth')
+
+    @property
+    def checkpoint_id(self) -> str:
+        """The final checkpoint's path under the work root: what scores
+        record as their checkpoint (a raised budget makes a new one)."""
+        return osp.join(self._weights_source, f'iter_{self.max_iters}.pth')
 
     @property
     def trained_here(self) -> bool:
@@ -72,9 +104,12 @@ class AblationSpec:
     Args:
         path: The spec file.
         work_root: Overrides the file's ``work_root``.
+        scores_root: Overrides the file's ``scores_root`` (default: the
+            work root).
     """
 
-    def __init__(self, path: str, work_root: str | None = None):
+    def __init__(self, path: str, work_root: str | None = None,
+                 scores_root: str | None = None):
         if not osp.isfile(path):
             raise FileNotFoundError(f'ablation spec not found: {path}')
         cfg = Config.fromfile(path)
@@ -84,6 +119,8 @@ class AblationSpec:
             if key not in cfg:
                 raise AblationSpecError(f'{path}: missing {key!r}')
         self.work_root = work_root or cfg.work_root
+        self.scores_root = scores_root or cfg.get('scores_root') or \
+            self.work_root
         self.seeds = [int(s) for s in cfg.seeds]
         self.train_options = dict(cfg.train_options)
         if 'train_cfg.max_iters' not in self.train_options:
@@ -132,6 +169,7 @@ class AblationSpec:
                 f'{", ".join(self.variants)}')
         chosen = [v for n, v in self.variants.items()
                   if variants is None or n in variants]
-        return [Run(v, seed, self.work_root, self.max_iters)
+        return [Run(v, seed, self.work_root, self.max_iters,
+                    self.scores_root)
                 for seed in (self.seeds if seeds is None else seeds)
                 for v in chosen]

@@ -6,7 +6,9 @@ in a subprocess whose output goes to ``RUN_DIR/train.log``. ``--resume``
 continues from the run's ``last_checkpoint`` (exactly, without replaying
 data: :class:`~mmrepose.engine.loops.ResumableIterBasedTrainLoop`), so a run
 killed at any moment loses at most the iterations since its last checkpoint.
-A run is done when its final checkpoint ``iter_{max_iters}.pth`` exists.
+A run is done when its final checkpoint ``iter_{max_iters}.pth`` exists,
+or when its test split is scored with that checkpoint (its scores may be
+kept apart from the work root: :mod:`mmrepose.ablation.spec`).
 ``jobs`` runs train at once (one GPU can hold every run of the ablation).
 """
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mmrepose.engine.checkpoint_files import resume_checkpoint
+from .evaluation import is_scored
 from .spec import AblationSpec, Run
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -76,10 +79,11 @@ def train_runs(runs: list[Run], spec: AblationSpec, jobs: int = 1,
     this function is left early (a failed run, an interrupt, or SIGTERM
     turned into ``SystemExit`` by the tool), the other training processes
     are stopped: their last checkpoints resume them."""
-    pending = [r for r in runs if r.trained_here and not is_trained(r)]
+    pending = [r for r in runs
+               if r.trained_here and not (is_trained(r) or is_scored(r))]
     for run in runs:
-        if run.trained_here and is_trained(run):
-            log(f'[train] {run.name}: done ({run.checkpoint})')
+        if run.trained_here and run not in pending:
+            log(f'[train] {run.name}: done ({run.checkpoint_id})')
     running: list[tuple[Run, subprocess.Popen, float, Any]] = []
     try:
         while pending or running:

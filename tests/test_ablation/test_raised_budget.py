@@ -28,8 +28,8 @@ def test_settings_chosen_again_for_a_new_checkpoint(tmp_path, monkeypatch):
     chosen_with = []
 
     def fake_select(evaluator, run):
-        chosen_with.append(run.checkpoint)
-        return dict(run=run.name, checkpoint=run.checkpoint, cfg_scale=1.0,
+        chosen_with.append(run.checkpoint_id)
+        return dict(run=run.name, checkpoint=run.checkpoint_id, cfg_scale=1.0,
                     guidance_scale=None, sweep=[])
 
     monkeypatch.setattr(selection, 'select_variant', fake_select)
@@ -47,11 +47,10 @@ def test_report_leaves_out_scores_of_an_old_budget(tmp_path):
     spec = write_spec(tmp_path, 4)
     for name, iters in (('a', 4), ('b', 2)):
         run = spec.runs(variants=[name])[0]
-        os.makedirs(os.path.join(run.work_dir, 'eval'))
-        checkpoint = os.path.join(run.work_dir, f'iter_{iters}.pth')
-        PairScores('test', {}, checkpoint, ['p0'], {'k': [1.0]},
-                   {'k': 1.0}).save(
-            os.path.join(run.work_dir, 'eval', 'test.json'))
+        os.makedirs(os.path.join(run.scores_dir, 'eval'))
+        PairScores('test', {}, f'{name}/seed0/iter_{iters}.pth', ['p0'],
+                   {'k': [1.0]}, {'k': 1.0}).save(
+            os.path.join(run.scores_dir, 'eval', 'test.json'))
     report = build_report(spec)
     assert set(report['variants']) == {'a'}
     assert report['comparisons'] == []  # b has no scores at this budget

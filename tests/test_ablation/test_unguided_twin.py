@@ -40,15 +40,15 @@ def test_guidance_zero_takes_over_the_twins_scores(tmp_path):
         raise Sampled
     evaluator.score = sample
     model = SimpleNamespace(test_cfg={})
-    twin = PairScores('val', SAMPLER, b2.checkpoint, ['p0', 'p1'],
+    twin = PairScores('val', SAMPLER, b2.checkpoint_id, ['p0', 'p1'],
                       {'k': [0.5, 0.7]}, {'k': 0.6})
-    os.makedirs(os.path.join(b2.work_dir, 'eval'))
-    twin.save(os.path.join(b2.work_dir, 'eval', 'val_cfg1.json'))
+    os.makedirs(os.path.join(b2.scores_dir, 'eval'))
+    twin.save(os.path.join(b2.scores_dir, 'eval', 'val_cfg1.json'))
     guided = {**SAMPLER, 'guidance_scale': 0.0}
     scores = evaluator.score_run(b2_pif, model, None, 'val', guided,
                                  'val_cfg1_s0')
     assert scores.values == twin.values and scores.settings == guided
-    saved = PairScores.load(os.path.join(b2_pif.work_dir, 'eval',
+    saved = PairScores.load(os.path.join(b2_pif.scores_dir, 'eval',
                                          'val_cfg1_s0.json'))
     assert saved == scores
     # another scale, or the twin scored with other settings: sampled

@@ -19,12 +19,16 @@ def test_configs_found():
                 f'synthfashion_128{variant}.py'} <= names
 
 
-def _variant(path: str) -> str:
+#: config name suffix -> (appearance encoder, RPA, PIF); no suffix: full
+PARTS = {'b1_pif': (True, False, True), 'b2_encoder': (True, True, False),
+         'full_encoder': (True, True, True), 'b1': (True, False, False),
+         'b2': (False, True, False), '': (False, True, True)}
+
+
+def _parts(path: str) -> tuple[bool, bool, bool]:
     stem = Path(path).stem
-    for variant in ('b1_pif', 'b2_encoder', 'b1', 'b2'):
-        if stem.endswith(f'_{variant}'):
-            return variant
-    return 'full'
+    return next(parts for suffix, parts in PARTS.items()
+                if not suffix or stem.endswith(f'_{suffix}'))
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: Path(p).name)
@@ -42,12 +46,9 @@ def test_model_config_builds(path):
         assert pif.estimator.checkpoint.startswith('pretrained/')
         pif.estimator.checkpoint = None
     model = MODELS.build(model_cfg)
-    variant = _variant(path)
-    assert (model.appearance_encoder is not None) == \
-        (variant in ('b1', 'b1_pif', 'b2_encoder'))
-    assert (model.pose_alignment is None) == (variant in ('b1', 'b1_pif'))
-    assert (model.pose_interaction_field is not None) == \
-        (variant in ('full', 'b1_pif'))
+    assert (model.appearance_encoder is not None,
+            model.pose_alignment is not None,
+            model.pose_interaction_field is not None) == _parts(path)
     assert model.unet.pose_channels == model_cfg.unet.pose_channels
     encoding = cfg.train_dataloader.dataset.pipeline[-2].encoding
     assert encoding == ('skeleton_rgb' if model_cfg.unet.pose_channels == 4

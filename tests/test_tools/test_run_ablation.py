@@ -1,10 +1,12 @@
 """tools/analysis/run_ablation.py end to end on a micro budget: every
 variant x 2 seeds trained, settings chosen on val, test scored, the report
-complete; a run killed mid-training resumes from its checkpoint."""
+complete; a run killed mid-training resumes from its checkpoint; scores kept
+apart from the work root outlive it."""
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,7 +25,7 @@ VARIANTS = ('b1', 'b2', 'full', 'full_eta0')
 
 
 def write_spec(path: Path, data_root: Path, work_root: Path,
-               max_iters: int = 2) -> Path:
+               max_iters: int = 2, scores_root: Path | None = None) -> Path:
     """The project's spec on a micro budget: its metrics (judge and guide
     included) and rules, 4 variants, 2 seeds, tiny data and grids."""
     options = {
@@ -38,6 +40,7 @@ def write_spec(path: Path, data_root: Path, work_root: Path,
     path.write_text(f'''
 _base_ = [{str(SPEC)!r}]
 work_root = {str(work_root)!r}
+scores_root = {str(scores_root or work_root)!r}
 seeds = [0, 1]
 train_options = {options!r}
 variants = dict(
@@ -51,7 +54,7 @@ variants = dict(
 evaluation = dict(
     val_pairs_every=4, sampler=dict(sampler='ddim', num_steps=2, seed=0),
     cfg_scales=[1.0, 1.5], guidance_scales=[1.0], ssim_tolerance=1.0,
-    batch_size=4)
+    batch_size=4, grid_variants=['b1', 'b2', 'full'])
 comparisons = [('full', 'b1'), ('b2', 'b1'), ('full', 'full_eta0')]
 ''')
     return path
@@ -84,10 +87,10 @@ def test_spec_errors(tmp_path):
 
 @pytest.mark.slow  # trains every variant
 def test_ablation_end_to_end_and_resume(synthfashion_64, tmp_path):
-    work_root = tmp_path / 'work'
+    work_root, scores_root = tmp_path / 'work', tmp_path / 'scores'
     # a killed run: stop b1/seed0 once its first checkpoint is written
     spec = write_spec(tmp_path / 'spec.py', synthfashion_64, work_root,
-                      max_iters=4)
+                      max_iters=4, scores_root=scores_root)
     proc = run_tool(spec, '--seeds', '0', '--variants', 'b1', '--stages',
                     'train')
     first = work_root / 'b1/seed0/iter_2.pth'
@@ -105,7 +108,7 @@ def test_ablation_end_to_end_and_resume(synthfashion_64, tmp_path):
     log = (work_root / 'b1/seed0/train.log').read_text()
     assert 'resuming at iteration 2' in log
 
-    report = json.loads((work_root / 'report.json').read_text())
+    report = json.loads((scores_root / 'report.json').read_text())
     assert set(report['variants']) == set(VARIANTS), out
     for name, row in report['variants'].items():
         assert row['seeds'] == [0, 1]
@@ -124,14 +127,17 @@ def test_ablation_end_to_end_and_resume(synthfashion_64, tmp_path):
     compared = {(c['a'], c['b']) for c in report['comparisons']}
     assert compared == {('full', 'b1'), ('b2', 'b1'), ('full', 'full_eta0')}
     assert all(c['pairs'] > 0 for c in report['comparisons'])
-    markdown = (work_root / 'report.md').read_text()
+    markdown = (scores_root / 'report.md').read_text()
     assert '| full_eta0 |' in markdown and '## Paired comparisons' in markdown
-    grid = cv2.imread(str(work_root / 'grid.png'))
+    grid = cv2.imread(str(scores_root / 'grid.png'))
     assert report['grid'] and grid.shape[1] > 5 * 44 * 3  # 5 columns, x3
-    # the second call has nothing left to do and writes the same numbers
+    assert not (scores_root / 'b1/seed0/iter_4.pth').exists()
+    # the second call has nothing left to do and writes the same numbers,
+    # also when the work root (checkpoints, test images) is gone
+    shutil.rmtree(work_root)
     again, _ = run_tool(spec).communicate(timeout=600)
-    assert 'starting' not in again and 'resuming' not in again
-    assert json.loads((work_root / 'report.json').read_text()) == report
+    assert 'starting' not in again and 'resuming' not in again, again
+    assert json.loads((scores_root / 'report.json').read_text()) == report
 
 
 def test_grid_pairs_cover_the_view_changes():

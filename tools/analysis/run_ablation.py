@@ -3,6 +3,7 @@ at its equal budget, choose sampling settings on val, score the test split,
 and write the report.
 
     python tools/analysis/run_ablation.py SPEC [--work-root DIR]
+        [--scores-root DIR]
         [--seeds 0 1] [--variants b1 full] [--jobs N]
         [--stages train select test report] [--device cpu|cuda]
 
@@ -28,6 +29,10 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('spec', help='ablation spec (configs/ablation/*.py)')
     parser.add_argument('--work-root', help="overrides the spec's work_root")
+    parser.add_argument(
+        '--scores-root',
+        help="where scores, the selection and the report go (overrides the "
+        "spec's scores_root; default: the work root)")
     parser.add_argument('--seeds', type=int, nargs='+',
                         help='only these seeds (default: the spec\'s)')
     parser.add_argument('--variants', nargs='+',
@@ -47,7 +52,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit('stopped (SIGTERM)'))
     register_all_modules()
     try:
-        spec = AblationSpec(args.spec, args.work_root)
+        spec = AblationSpec(args.spec, args.work_root, args.scores_root)
         runs = spec.runs(args.seeds, args.variants)
         if 'train' in args.stages:
             train_runs(runs, spec, jobs=args.jobs)

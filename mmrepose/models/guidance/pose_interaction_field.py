@@ -53,6 +53,7 @@ from ..diffusion import GaussianDiffusion
 from mmrepose.structures.keypoint_layout import (KEYPOINT_LAYOUTS,
                                                  from_openpose18)
 from .pif_guidance import PIFGuidance, per_sample
+from .robust_gradient import gaussian_blur, mean_over_views, shifted_views
 from .target_heatmaps import DEFAULT_HEATMAP_SIGMA, render_gaussian_heatmaps
 
 #: decode(sample) -> image in [-1, 1], differentiable
@@ -60,7 +61,8 @@ DecodeFn = Callable[[Tensor], Tensor]
 
 DEFAULT_TRAIN_CFG = dict(enabled=True, max_timestep=400, batch_fraction=1.0,
                          eta=1.0)
-DEFAULT_SAMPLE_CFG = dict(steps='all', self_recurrence=0)
+DEFAULT_SAMPLE_CFG = dict(steps='all', self_recurrence=0, view_shift=0,
+                          gradient_blur=0.0)
 
 
 @runtime_checkable
@@ -155,7 +157,10 @@ class PoseInteractionField(nn.Module):
             first step; 1 = the last step, t = 0) is in [a, b), b >= 1
             including the last step), ``self_recurrence`` (extra repeats of
             every step, Universal Guidance; read by :class:`DiffusionSampler`
-            from the guidance object).
+            from the guidance object), ``view_shift`` (pixels; G averaged
+            over five shifted views) and ``gradient_blur`` (sigma of a
+            Gaussian low-pass of g), both against adversarial drift and off
+            by default (:mod:`.robust_gradient`).
     """
 
     def __init__(self, estimator: dict | nn.Module, mode: str = 'heatmap',
@@ -206,8 +211,10 @@ class PoseInteractionField(nn.Module):
             raise ValueError(f"eta must be a float or "
                              f"'sqrt_one_minus_alphas_cumprod', got {eta!r}")
         self._step_window(self.sample_cfg['steps'])  # validate
-        if int(self.sample_cfg['self_recurrence']) < 0:
-            raise ValueError('self_recurrence must be >= 0')
+        for key in ('self_recurrence', 'view_shift', 'gradient_blur'):
+            if self.sample_cfg[key] < 0:
+                raise ValueError(f'sample_cfg.{key} must be >= 0, got '
+                                 f'{self.sample_cfg[key]}')
 
     def train(self, mode: bool = True) -> PoseInteractionField:
         """The estimator stays in eval mode."""
@@ -306,22 +313,35 @@ class PoseInteractionField(nn.Module):
     def energy_and_gradient(self, x0_hat: Tensor, decode: DecodeFn,
                             target_keypoints: Tensor,
                             target_images: Tensor | None = None,
-                            mode: str | None = None
+                            mode: str | None = None, view_shift: int = 0,
+                            gradient_blur: float = 0.0
                             ) -> tuple[Tensor, Tensor]:
         """``(g, G)``: ``g = d sum_b G_b / d x0_hat`` (each sample's own
         gradient, shape of ``x0_hat``) through ``decode`` and the estimator,
         and the ``(B,)`` energies (detached). Enables grad locally (works
         under ``torch.no_grad()``, not under ``torch.inference_mode()``);
-        leaves no ``.grad`` on any parameter."""
+        leaves no ``.grad`` on any parameter. ``view_shift`` and
+        ``gradient_blur`` (heatmap mode): :mod:`.robust_gradient`."""
+        if view_shift and (mode or self.mode) != 'heatmap':
+            raise ValueError("view_shift needs mode='heatmap'")
         with torch.enable_grad():
             x = x0_hat.detach().requires_grad_(True)
             # decode a view, not the leaf itself: torch's module tracker
             # (FlopCounterMode's) cannot hook a module whose input is the
             # leaf of an autograd.grad call (a module as ``decode``)
-            energy = self.energy(decode(x.view_as(x)), target_keypoints,
-                                 target_images, mode)
+            images = decode(x.view_as(x))
+            if view_shift:
+                keypoints = torch.as_tensor(target_keypoints).to(
+                    images.device, torch.float32)
+                images, keypoints = shifted_views(images, keypoints,
+                                                  int(view_shift))
+                energy = mean_over_views(self.energy(images, keypoints,
+                                                     mode=mode))
+            else:
+                energy = self.energy(images, target_keypoints,
+                                     target_images, mode)
             (grad, ) = torch.autograd.grad(energy.sum(), x)
-        return grad, energy.detach()
+        return gaussian_blur(grad, gradient_blur), energy.detach()
 
     def gradient(self, x0_hat: Tensor, decode: DecodeFn,
                  target_keypoints: Tensor,
@@ -404,15 +424,16 @@ class PoseInteractionField(nn.Module):
         :meth:`DiffusionSampler.sample`, for one batch of target poses, at
         guidance scale ``scale`` (s; 0 disables).
 
-        ``overrides``: ``steps``, ``self_recurrence`` (default:
-        ``sample_cfg``). The returned object calls this field's heatmap
+        ``overrides``: any key of ``sample_cfg`` (default: its value). The returned object calls this field's heatmap
         energy gradient (it holds that function, not the field), carries
         ``self_recurrence`` (the sampler reads it) and counts its calls,
         guided calls and time (the guidance cost).
         """
         cfg = _merge_cfg(self.sample_cfg, overrides, 'sample_cfg')
-        gradient = functools.partial(self.energy_and_gradient,
-                                     mode='heatmap')
+        gradient = functools.partial(
+            self.energy_and_gradient, mode='heatmap',
+            view_shift=int(cfg['view_shift']),
+            gradient_blur=float(cfg['gradient_blur']))
         return PIFGuidance(gradient, diffusion, decode, target_keypoints,
                            cfg_scale, float(scale),
                            self._step_window(cfg['steps']),
