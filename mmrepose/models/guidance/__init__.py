@@ -1,6 +1,7 @@
 """Gradient guidance of RePoseDM: the Pose Interaction Field (Sec. 3.3-3.4)."""
+from .pif_guidance import PIFGuidance
+from .pose_critic import PoseCritic
 from .pose_interaction_field import (DEFAULT_SAMPLE_CFG, DEFAULT_TRAIN_CFG,
-                                     PIFGuidance, PoseCritic,
                                      PoseInteractionField)
 from .target_heatmaps import (DEFAULT_HEATMAP_SIGMA, render_gaussian_heatmaps,
                               stack_target_keypoints)

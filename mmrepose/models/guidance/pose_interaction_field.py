@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import Protocol, runtime_checkable
 
 import torch
 import torch.nn.functional as F
@@ -54,7 +53,8 @@ from mmrepose.structures.keypoint_layout import (KEYPOINT_LAYOUTS,
                                                  from_openpose18)
 from .pif_guidance import PIFGuidance, per_sample
 from .robust_gradient import gaussian_blur, mean_over_views, shifted_views
-from .target_heatmaps import DEFAULT_HEATMAP_SIGMA, render_gaussian_heatmaps
+from .pose_critic import estimator_sigma
+from .target_heatmaps import render_gaussian_heatmaps
 
 #: decode(sample) -> image in [-1, 1], differentiable
 DecodeFn = Callable[[Tensor], Tensor]
@@ -63,47 +63,6 @@ DEFAULT_TRAIN_CFG = dict(enabled=True, max_timestep=400, batch_fraction=1.0,
                          eta=1.0)
 DEFAULT_SAMPLE_CFG = dict(steps='all', self_recurrence=0, view_shift=0,
                           gradient_blur=0.0)
-
-
-@runtime_checkable
-class PoseCritic(Protocol):
-    """What :class:`PoseInteractionField` needs of a pose estimator.
-
-    Required:
-        ``heatmaps(images) -> (B, K, h, w)``: keypoint heatmaps of ``(B, 3,
-        H, W)`` RGB images in [-1, 1], differentiable w.r.t. the images.
-
-    Optional:
-        ``features(images) -> (B, C, h', w')``: backbone features P_phi, for
-        ``mode='feature'``.
-        ``heatmaps_and_features(images)``: both from one forward pass.
-        ``heatmap_stride``: image pixels per heatmap cell (a number or a
-        ``(y, x)`` pair); without it, image size / heatmap size of each call
-        (inexact when the estimator cropped padded heatmaps to
-        ``ceil(H / stride)``).
-        ``keypoint_layout``: ``'coco17'`` (default when absent) or
-        ``'openpose18'``.
-        ``heatmap_sigma``: Gaussian sigma of its training targets, in heatmap
-        cells (else read from an mmpose model's ``head.decoder.sigma``, else
-        2).
-        ``heatmap_offset``: image pixels to add before dividing by the
-        stride to find a point's heatmap cell (0 when absent;
-        :class:`~mmrepose.models.pose_estimators.MMPoseEstimator` resizing
-        its input by ``scale``: ``0.5 - 0.5 / scale``).
-    """
-
-    def heatmaps(self, images: Tensor) -> Tensor:
-        ...
-
-
-def _estimator_sigma(estimator: nn.Module) -> float:
-    sigma = getattr(estimator, 'heatmap_sigma', None)
-    if sigma is None:  # an mmpose model: its head's codec
-        head = getattr(getattr(estimator, 'model', None), 'head', None)
-        sigma = getattr(getattr(head, 'decoder', None), 'sigma', None)
-    if isinstance(sigma, (list, tuple)):  # multi-resolution codecs
-        sigma = sigma[0]
-    return DEFAULT_HEATMAP_SIGMA if sigma is None else float(sigma)
 
 
 def _resize_mask(mask: Tensor, size: Sequence[int]) -> Tensor:
@@ -187,7 +146,7 @@ class PoseInteractionField(nn.Module):
         self.estimator.eval()
         self.mode = mode
         self.mask_threshold = mask_threshold
-        self.heatmap_sigma = _estimator_sigma(self.estimator) \
+        self.heatmap_sigma = estimator_sigma(self.estimator) \
             if heatmap_sigma is None else float(heatmap_sigma)
         self.keypoint_layout = keypoint_layout or getattr(
             self.estimator, 'keypoint_layout', 'coco17')
