@@ -119,6 +119,19 @@ class DiffusionSampler:
         """Network evaluations per image (steps x 2 with CFG)."""
         return self.num_steps * (1 if self.cfg_scale == 1 else 2)
 
+    def guided_eps(self, model_fn: DenoiseFn, x_t: Tensor, t: Tensor,
+                   guidance: GuidanceFn | None = None
+                   ) -> tuple[Tensor, Tensor | None]:
+        """``(eps_hat, v)`` of one step at per-sample timesteps ``t``: CFG
+        (when ``cfg_scale != 1``), then ``guidance``."""
+        eps, v, eps_u = model_fn(x_t, t, self.cfg_scale != 1)
+        if eps_u is not None:
+            eps = eps_u + self.cfg_scale * (eps - eps_u)
+        if guidance is not None:
+            with torch.enable_grad():
+                eps = guidance(x_t, t, eps)
+        return eps, v
+
     @torch.no_grad()
     def sample(self, model_fn: DenoiseFn, shape: tuple[int, ...],
                device: torch.device, generator: torch.Generator | None = None,
@@ -143,7 +156,7 @@ class DiffusionSampler:
         x = torch.randn(shape, generator=generator, device=device) * \
             scheduler.init_noise_sigma
         learned_var = uses_learned_variance(scheduler)
-        with_uncond = self.cfg_scale != 1
+        x_prev = x  # the step's result, re-noised by self-recurrence
         # stochastic schedulers (DDPM, SDE solvers) take the generator
         step_kwargs = {'generator': generator} if 'generator' in \
             inspect.signature(scheduler.step).parameters else {}
@@ -159,12 +172,7 @@ class DiffusionSampler:
                     x = renoise(x_prev, ab_t, ab_prev, generator)
                 x_in = scheduler.scale_model_input(x, t)
                 t_batch = t.expand(shape[0]).to(device)
-                eps, v, eps_u = model_fn(x_in, t_batch, with_uncond)
-                if eps_u is not None:
-                    eps = eps_u + self.cfg_scale * (eps - eps_u)
-                if guidance is not None:
-                    with torch.enable_grad():
-                        eps = guidance(x_in, t_batch, eps)
+                eps, v = self.guided_eps(model_fn, x_in, t_batch, guidance)
                 out = torch.cat([eps, v], 1) if learned_var else eps
                 x_prev = scheduler.step(out, t, x, **step_kwargs).prev_sample
             x = x_prev

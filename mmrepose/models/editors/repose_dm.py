@@ -44,7 +44,7 @@ from mmrepose.datasets.transforms.pose_maps import pose_encoding_channels
 from mmrepose.registry import MODELS
 from mmrepose.structures import PoseTransferDataSample, unit_range_to_images
 from ..alignment import AlignmentOutput
-from ..diffusion import DiffusionSampler, GuidanceFn
+from ..diffusion import DenoiseFn, DiffusionSampler, GuidanceFn
 from ..guidance import stack_target_keypoints
 from ..unets.cross_attention_cache import cache_cross_attention
 
@@ -272,6 +272,64 @@ class RePoseDM(BaseModel):
         return samples
 
     # -- sampling -------------------------------------------------------------
+    def sampling_cfg(self, overrides: dict[str, Any]) -> dict[str, Any]:
+        """``test_cfg`` with ``overrides`` (keys of ``test_cfg`` only)."""
+        unknown = set(overrides) - set(self.test_cfg)
+        if unknown:
+            raise TypeError(f'unknown sampling options {sorted(unknown)}; '
+                            f'choose from {sorted(self.test_cfg)}')
+        cfg = {**self.test_cfg, **overrides}
+        if cfg['autocast'] not in (None, 'bf16'):
+            raise ValueError(f"autocast must be None or 'bf16', got "
+                             f"{cfg['autocast']!r}")
+        return cfg
+
+    def denoiser(self, inputs: dict[str, Tensor], cfg: dict[str, Any],
+                 guidance: GuidanceFn | None = None,
+                 target_keypoints: Tensor | None = None
+                 ) -> tuple[DenoiseFn, GuidanceFn | None, tuple[int, ...]]:
+        """``(model_fn, guidance, sample shape)`` of a batch for
+        :class:`DiffusionSampler` under sampling settings ``cfg``: the
+        conditions are made once (the same tensors at every step, so the
+        U-Net projects the tokens to keys and values once), and
+        ``guidance`` defaults to the model's PIF guidance (Eq. 16) towards
+        ``target_keypoints`` when ``guidance_scale`` is not 0."""
+        if guidance is None and self.pose_interaction_field is not None \
+                and cfg['guidance_scale'] != 0:
+            if target_keypoints is None:
+                raise ValueError('PIF guidance needs target_keypoints '
+                                 '(or guidance_scale=0)')
+            guidance = self.pose_interaction_field.guidance_fn(
+                self.diffusion, self.autoencoder.decode_for_guidance,
+                target_keypoints,
+                cfg_scale=cfg['cfg_scale'], scale=cfg['guidance_scale'])
+        pose_in, tokens, _ = self.condition(inputs)
+        null_pose, null_tokens = self.null_condition(pose_in, tokens)
+
+        def denoise(x: Tensor, t: Tensor, *condition: Tensor
+                    ) -> tuple[Tensor, Tensor | None]:
+            with torch.autocast(pose_in.device.type, dtype=torch.bfloat16,
+                                enabled=cfg['autocast'] == 'bf16'):
+                pred, v = self.unet(x, t, *condition)
+            eps = self.diffusion.eps_from_prediction(pred.float(), x, t)
+            return eps, None if v is None else v.float()
+
+        both_pose = torch.cat([pose_in, null_pose])
+        both_tokens = torch.cat([tokens, null_tokens])
+
+        def model_fn(x: Tensor, t: Tensor, with_uncond: bool):
+            if not with_uncond:
+                eps, v = denoise(x, t, pose_in, tokens)
+                return eps, v, None
+            eps, v = denoise(torch.cat([x, x]), torch.cat([t, t]),
+                             both_pose, both_tokens)
+            n = x.shape[0]
+            return eps[:n], None if v is None else v[:n], eps[n:]
+
+        shape = (pose_in.shape[0], self.unet.sample_channels,
+                 *pose_in.shape[-2:])
+        return model_fn, guidance, shape
+
     @torch.no_grad()
     def sample(self, inputs: dict[str, Tensor],
                guidance: GuidanceFn | None = None,
@@ -287,56 +345,14 @@ class RePoseDM(BaseModel):
         ``target_keypoints`` ``(B, 18, 2)`` (OpenPose-18, image pixels),
         which PIF models need unless ``guidance_scale`` is 0.
         """
-        unknown = set(overrides) - set(self.test_cfg)
-        if unknown:
-            raise TypeError(f'unknown sampling options {sorted(unknown)}; '
-                            f'choose from {sorted(self.test_cfg)}')
-        cfg = {**self.test_cfg, **overrides}
-        if guidance is None and self.pose_interaction_field is not None \
-                and cfg['guidance_scale'] != 0:
-            if target_keypoints is None:
-                raise ValueError('PIF guidance needs target_keypoints '
-                                 '(or guidance_scale=0)')
-            guidance = self.pose_interaction_field.guidance_fn(
-                self.diffusion, self.autoencoder.decode_for_guidance,
-                target_keypoints,
-                cfg_scale=cfg['cfg_scale'], scale=cfg['guidance_scale'])
-        pose_in, tokens, _ = self.condition(inputs)
-        null_pose, null_tokens = self.null_condition(pose_in, tokens)
+        cfg = self.sampling_cfg(overrides)
+        model_fn, guidance, shape = self.denoiser(inputs, cfg, guidance,
+                                                  target_keypoints)
         sampler = DiffusionSampler(
             self.diffusion, cfg['sampler'], cfg['num_steps'], cfg['cfg_scale'],
             clip_sample=not self.autoencoder.is_latent)
-
-        if cfg['autocast'] not in (None, 'bf16'):
-            raise ValueError(f"autocast must be None or 'bf16', got "
-                             f"{cfg['autocast']!r}")
-
-        def denoise(x: Tensor, t: Tensor, *condition: Tensor
-                    ) -> tuple[Tensor, Tensor | None]:
-            with torch.autocast(pose_in.device.type, dtype=torch.bfloat16,
-                                enabled=cfg['autocast'] == 'bf16'):
-                pred, v = self.unet(x, t, *condition)
-            eps = self.diffusion.eps_from_prediction(pred.float(), x, t)
-            return eps, None if v is None else v.float()
-
-        # CFG's conditions, made once: the same tensors at every step, so
-        # the U-Net projects the tokens to keys and values once
-        both_pose = torch.cat([pose_in, null_pose])
-        both_tokens = torch.cat([tokens, null_tokens])
-
-        def model_fn(x: Tensor, t: Tensor, with_uncond: bool):
-            if not with_uncond:
-                eps, v = denoise(x, t, pose_in, tokens)
-                return eps, v, None
-            eps, v = denoise(torch.cat([x, x]), torch.cat([t, t]),
-                             both_pose, both_tokens)
-            n = x.shape[0]
-            return eps[:n], None if v is None else v[:n], eps[n:]
-
-        device = pose_in.device
+        device = inputs['source_img'].device
         generator = torch.Generator(device=device).manual_seed(int(cfg['seed']))
-        shape = (pose_in.shape[0], self.unet.sample_channels,
-                 *pose_in.shape[-2:])
         with cache_cross_attention(self.unet):
             x0 = sampler.sample(model_fn, shape, device, generator, guidance,
                                 progress=cfg['progress'])
