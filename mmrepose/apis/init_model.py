@@ -54,17 +54,23 @@ def init_model(config: str | os.PathLike | Config,
 
 
 def load_weights(model: torch.nn.Module, weights: str, config_name: str,
-                 keep_missing: tuple[str, ...] = ()) -> None:
+                 keep_missing: tuple[str, ...] = (),
+                 prefix: str | None = None) -> None:
     """Load a checkpoint's ``state_dict`` (or a bare state dict) into
     ``model`` strictly, reading it through
     :func:`~mmrepose.engine.read_checkpoint`; an unreadable
     file or weights that do not fit are a one-line
     :class:`CheckpointMismatchError` naming both files (``keep_missing``: see
-    :func:`init_model`)."""
+    :func:`init_model`). With ``prefix``, a checkpoint that has weights
+    under it gives only those, the prefix removed (e.g. ``'student.'`` of a
+    distillation checkpoint)."""
     try:
         state = checkpoint_state_dict(read_checkpoint(weights), weights)
     except CheckpointReadError as err:
         raise CheckpointMismatchError(str(err)) from None
+    if prefix and any(k.startswith(prefix) for k in state):
+        state = {k[len(prefix):]: v for k, v in state.items()
+                 if k.startswith(prefix)}
     state = {k: v.float() if v.is_floating_point() else v
              for k, v in state.items()}
     built = model.state_dict()
