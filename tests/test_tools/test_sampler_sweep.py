@@ -75,3 +75,27 @@ def test_sweep_guides_a_b1_checkpoint_in_windows(synthfashion_64, tmp_path,
     with pytest.raises(SystemExit, match='0 <= START <= END <= 1'):
         tool.main([str(config), str(checkpoint), '--samplers', 'ddim:2',
                    '--guidance-steps', '0.5:0.2'] + data)
+
+
+def test_sweep_crosses_the_drift_options():
+    """--view-shift and --gradient-blur are grid dimensions of the guided
+    settings only, absent from a setting where they are off."""
+    from types import SimpleNamespace
+
+    from mmrepose.models.diffusion import GaussianDiffusion
+    tool = load_script('tools/analysis/sampler_sweep.py')
+    pif = SimpleNamespace(sample_cfg=dict(steps='all', view_shift=0,
+                                          gradient_blur=0.0))
+    model = SimpleNamespace(pose_interaction_field=pif,
+                            diffusion=GaussianDiffusion(),
+                            test_cfg=dict(guidance_scale=1.0))
+    args = tool.parse_args(['c.py', 'w.pth', '--samplers', 'ddim:2',
+                            '--guidance', '0,1', '--view-shift', '0,2',
+                            '--gradient-blur', '1.5'])
+    grid = tool.settings_grid(args, model, 1.25)
+    assert [label for label, _, _ in grid] == [
+        'ddim:2 s=0', 'ddim:2 s=1 blur=1.5', 'ddim:2 s=1 shift=2 blur=1.5']
+    assert 'view_shift' not in grid[1][2] and grid[2][2]['view_shift'] == 2
+    args.view_shift = 'two'
+    with pytest.raises(ValueError, match="--view-shift: 'two'"):
+        tool.settings_grid(args, model, 1.25)

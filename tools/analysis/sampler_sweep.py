@@ -4,6 +4,7 @@
         --samplers ddim:100,ddim:20,dpmsolver++:20,dpmsolver++:10,unipc:10
         [--reference LABEL] [--split val] [--cfg-scale S]
         [--guidance S[,S...]] [--guidance-steps all|START:END[,...]]
+        [--view-shift D[,D...]] [--gradient-blur SIGMA[,SIGMA...]]
         [--spec configs/ablation/synthfashion_64.py] [--out DIR]
         [--device cpu|cuda] [--cfg-options k=v ...]
 
@@ -22,13 +23,16 @@ This is how the default sampler is chosen (docs/speed.md).
 For a model with PIF, every sampler is also crossed with the scales s of
 Eq. 16 in ``--guidance`` and the windows of the trajectory in
 ``--guidance-steps`` (fractions, 0 = the first step; ``0:0.5`` guides the
-first half). A checkpoint without
+first half), and with PIF's options against adversarial drift in
+``--view-shift`` and ``--gradient-blur`` (pixels; 0 is off). A checkpoint
+without
 PIF's estimator (a B1 or B2 one) loads into a PIF config: the estimator
 reads its own file.
 """
 from __future__ import annotations
 
 import argparse
+import itertools
 import os.path as osp
 import sys
 
@@ -67,6 +71,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="PIF guidance windows, comma-separated: 'all' or "
                    'START:END in fractions of the trajectory (default: the '
                    "config's sample_cfg.steps)")
+    p.add_argument('--view-shift', help='PIF sample_cfg.view_shift values, '
+                   "comma-separated (default: the config's)")
+    p.add_argument('--gradient-blur', help='PIF sample_cfg.gradient_blur '
+                   "values, comma-separated (default: the config's)")
     p.add_argument('--spec', default='configs/ablation/synthfashion_64.py',
                    help='ablation spec whose metrics score the samples')
     p.add_argument('--out', help='per-pair scores (default: '
@@ -142,22 +150,26 @@ def settings_grid(args: argparse.Namespace, model, cfg_scale: float
     """``(label, NFE, settings)`` for every sampler x guidance scale x
     window; an unknown sampler is a KeyError naming the known ones."""
     pif = model.pose_interaction_field
-    if pif is None and (args.guidance or args.guidance_steps):
-        raise ValueError(f'{args.config} has no PIF guidance: --guidance '
-                         'and --guidance-steps need a full model')
-    try:
-        scales = [float(g) for g in args.guidance.split(',')] \
-            if args.guidance else [model.test_cfg.get('guidance_scale')]
-    except ValueError:
-        raise ValueError(f'--guidance: {args.guidance!r} is not '
-                         'comma-separated numbers') from None
+    if pif is None and (args.guidance or args.guidance_steps or
+                        args.view_shift or args.gradient_blur):
+        raise ValueError(f'{args.config} has no PIF guidance: --guidance, '
+                         '--guidance-steps, --view-shift and --gradient-blur '
+                         'need a full model')
+    scales = _numbers(args.guidance, '--guidance', float) or \
+        [model.test_cfg.get('guidance_scale')]
     windows = [parse_window(w) for w in args.guidance_steps.split(',')] \
         if args.guidance_steps else [pif and pif.sample_cfg['steps']]
+    shifts = _numbers(args.view_shift, '--view-shift', int) or \
+        [pif and pif.sample_cfg['view_shift']]
+    blurs = _numbers(args.gradient_blur, '--gradient-blur', float) or \
+        [pif and pif.sample_cfg['gradient_blur']]
     grid = []
     for name, steps in parse_samplers(args.samplers):
         nfe = DiffusionSampler(model.diffusion, name, steps, cfg_scale).nfe
-        for scale in scales:  # s = 0 guides no step: one window
-            for window in (windows if scale != 0 else ['all']):
+        for scale in scales:  # s = 0 guides nothing: one setting
+            guided = itertools.product(windows, shifts, blurs) \
+                if scale != 0 else [('all', 0, 0)]
+            for window, shift, blur in guided:
                 label = f'{name}:{steps}'
                 settings = dict(sampler=name, num_steps=steps, seed=0,
                                 cfg_scale=cfg_scale)
@@ -168,8 +180,25 @@ def settings_grid(args: argparse.Namespace, model, cfg_scale: float
                     if window != 'all':
                         label += f" steps={window['start']:g}-" \
                                  f"{window['end']:g}"
+                    if shift:  # absent when off: earlier scores stay valid
+                        settings['view_shift'] = shift
+                        label += f' shift={shift}'
+                    if blur:
+                        settings['gradient_blur'] = blur
+                        label += f' blur={blur:g}'
                 grid.append((label, nfe, settings))
     return grid
+
+
+def _numbers(text: str | None, flag: str, kind: type) -> list:
+    """Comma-separated numbers of ``kind`` (``[]`` for None)."""
+    if not text:
+        return []
+    try:
+        return [kind(item) for item in text.split(',')]
+    except ValueError:
+        raise ValueError(f'{flag}: {text!r} is not comma-separated '
+                         f'{kind.__name__} values') from None
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -195,8 +224,10 @@ def main(argv: list[str] | None = None) -> None:
     rows = []
     for label, nfe, settings in grid:
         if 'guidance_steps' in settings:
-            model.pose_interaction_field.sample_cfg['steps'] = \
-                settings['guidance_steps']
+            model.pose_interaction_field.sample_cfg.update(
+                steps=settings['guidance_steps'],
+                view_shift=settings.get('view_shift', 0),
+                gradient_blur=settings.get('gradient_blur', 0.0))
         tag = label.replace(':', '_').replace(' ', '_').replace('=', '')
         path = osp.join(out, f'{args.split}_{tag}_cfg{cfg_scale}.json')
         try:
