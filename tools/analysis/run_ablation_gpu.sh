@@ -14,8 +14,9 @@
 #       pytorch-fid==0.3.0 addict yapf platformdirs termcolor mmpose==1.3.2 \
 #       mmdet==3.3.0 json_tricks munkres terminaltables pycocotools shapely
 # plus the xtcocotools 1.14.3 source archive (pip download --no-binary).
-# RESULTS_DIR (default $OUT, else outputs/ablation_gpu) receives report.md,
-# report.json, selection.json and grid.png.
+# RESULTS_DIR (default $OUT, else outputs/ablation_gpu) receives the scores
+# root: per-pair scores, selection.json, report.md, report.json, grid.png
+# (pass docs/results/ablation_synthfashion_64 to continue this project's).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 results=${1:-${OUT:-outputs/ablation_gpu}}
@@ -36,9 +37,8 @@ export PYTHONPATH=$site:$PWD PYTHONUNBUFFERED=1
     tools/dataset_converters/make_synthfashion.py --out data/synthfashion \
     --size 256x176 --train-ids 150 --test-ids 20 --val-ids 20 \
     --poses-per-id 6 --seed 0
-# 3 seeds x 4 trained variants (full_eta0 samples with B2's weights)
+# 3 seeds x 4 trained variants (full_encoder_eta0 samples with B2's
+# weights); the scores, selection and report go straight to RESULTS_DIR
 time python3 tools/analysis/run_ablation.py configs/ablation/synthfashion_64.py \
-    --work-root "$work_root" --jobs 15 --device cuda
-cp "$work_root"/{report.md,report.json,selection.json} "$results"/
-[[ -f $work_root/grid.png ]] && cp "$work_root/grid.png" "$results"/
+    --work-root "$work_root" --scores-root "$results" --jobs 12 --device cuda
 echo "results in $results"
