@@ -129,3 +129,23 @@ def test_bad_steps_and_weights(tmp_path, distiller):
         ProgressiveDistillation(cfg, str(tmp_path / 'nope.pth'), 4)
     with pytest.raises(CheckpointMismatchError, match='predicts'):
         ProgressiveDistillation(tiny_b1_cfg(), path, 4)  # eps vs v
+
+
+def test_the_distillation_configs(monkeypatch):
+    """Round 1 builds on the embedded B1; round 2 names round 1's output
+    when it is missing."""
+    from pathlib import Path
+
+    from mmrepose.registry import MODELS
+    from mmrepose.utils import read_config
+    root = Path(__file__).parents[2]
+    monkeypatch.chdir(root)
+    cfg = read_config('configs/distillation/synthfashion_64_b1_ddim10.py')
+    model = MODELS.build(cfg.model)
+    assert (model.teacher_steps, model.test_cfg['num_steps']) == (20, 10)
+    assert model.teacher_cfg['cfg_scale'] == 1.25
+    cfg = read_config('configs/distillation/synthfashion_64_b1_ddim5.py')
+    if not Path(cfg.model.teacher_checkpoint).is_file():
+        with pytest.raises(FileNotFoundError,
+                           match='synthfashion_64_b1_ddim10/iter_2000'):
+            MODELS.build(cfg.model)
