@@ -26,10 +26,12 @@ def lower_is_better(key: str) -> bool:
     return name.startswith(LOWER_IS_BETTER)
 
 
-def mean_std(values: list[float]) -> tuple[float, float]:
-    """Mean and sample standard deviation (0 for one value)."""
+def mean_std(values: list[float]) -> tuple[float, float | None]:
+    """Mean and sample standard deviation (None for one value: one seed
+    says nothing of the spread)."""
     arr = np.asarray(values, np.float64)
-    return float(arr.mean()), float(arr.std(ddof=1)) if len(arr) > 1 else 0.0
+    return float(arr.mean()), float(arr.std(ddof=1)) if len(arr) > 1 \
+        else None
 
 
 def pair_means(per_seed: list[list[float | None]]) -> np.ndarray:
