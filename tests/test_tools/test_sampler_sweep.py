@@ -40,6 +40,14 @@ def test_sweep_scores_compares_and_reuses_its_scores(synthfashion_64,
     monkeypatch.setattr(tool.Evaluator, 'score', no_sampling)
     tool.main(argv)
     assert capsys.readouterr().out.split('\n\n')[-1] == table
+    # another run's scores as the reference row (e.g. a teacher's)
+    tool.main(argv[:2] + ['--samplers', 'ddim:1', '--reference-scores',
+                          str(out / files[1])] + argv[4:])
+    rows = capsys.readouterr().out.split('\n\n')[-1].splitlines()[2:]
+    assert rows[0].startswith('| ref val_ddim_2_cfg1.25 | 4 |')
+    assert rows[1].startswith('| ddim:1 | 2 |') and '[' in rows[1]
+    with pytest.raises(SystemExit, match='--reference-scores: no file'):
+        tool.main(argv + ['--reference-scores', str(out / 'none.json')])
     with pytest.raises(SystemExit, match="unknown sampler 'euler'"):
         tool.main([str(CONFIG), str(checkpoint), '--samplers', 'euler:5'])
     with pytest.raises(SystemExit, match="'ddim' is not NAME:STEPS"):

@@ -5,6 +5,7 @@
         [--reference LABEL] [--split val] [--cfg-scale S]
         [--guidance S[,S...]] [--guidance-steps all|START:END[,...]]
         [--view-shift D[,D...]] [--gradient-blur SIGMA[,SIGMA...]]
+        [--reference-scores JSON]
         [--spec configs/ablation/synthfashion_64.py] [--out DIR]
         [--device cpu|cuda] [--cfg-options k=v ...]
 
@@ -62,6 +63,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument('--reference', help="the setting's label the others are "
                    "compared with, e.g. 'ddim:100' or 'ddim:20 s=0' "
                    '(default: the first)')
+    p.add_argument('--reference-scores', metavar='JSON',
+                   help='per-pair scores of another model on the same split '
+                   '(a JSON this tool wrote, e.g. a distilled model\'s '
+                   'teacher): its row comes first and is the reference')
     p.add_argument('--split', default='val', choices=('val', 'test'))
     p.add_argument('--cfg-scale', type=float,
                    help="default: the config's test_cfg.cfg_scale")
@@ -201,6 +206,17 @@ def _numbers(text: str | None, flag: str, kind: type) -> list:
                          f'{kind.__name__} values') from None
 
 
+def reference_row(path: str, model) -> tuple[str, int, PairScores]:
+    """``(label, NFE, scores)`` of a scores file of this tool."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'--reference-scores: no file {path}')
+    scores = PairScores.load(path)
+    settings = scores.settings
+    nfe = DiffusionSampler(model.diffusion, settings['sampler'],
+                           settings['num_steps'], settings['cfg_scale']).nfe
+    return f'ref {osp.splitext(osp.basename(path))[0]}', nfe, scores
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     register_all_modules()
@@ -213,7 +229,13 @@ def main(argv: list[str] | None = None) -> None:
         grid = settings_grid(args, model, cfg_scale)
     except (ValueError, KeyError, FileNotFoundError) as err:
         sys.exit(f'error: {err.args[0]}')
-    labels = [label for label, _, _ in grid]
+    rows = []
+    if args.reference_scores:
+        try:
+            rows.append(reference_row(args.reference_scores, model))
+        except (FileNotFoundError, ValueError) as err:
+            sys.exit(f'error: {err}')
+    labels = [label for label, _, _ in rows + grid]
     reference = args.reference or labels[0]
     if reference not in labels:
         sys.exit(f'error: --reference {reference!r} is not one of {labels}')
@@ -221,7 +243,6 @@ def main(argv: list[str] | None = None) -> None:
         'work_dirs', 'sampler_sweep',
         osp.splitext(osp.basename(args.config))[0])
     evaluator = Evaluator(spec, args.device)
-    rows = []
     for label, nfe, settings in grid:
         if 'guidance_steps' in settings:
             model.pose_interaction_field.sample_cfg.update(
@@ -234,6 +255,9 @@ def main(argv: list[str] | None = None) -> None:
             scores = scored(evaluator, model, cfg, args, settings, path)
         except (FileNotFoundError, AnnotationError, ImageLoadError) as err:
             sys.exit(f'error: {err}')
+        if rows and scores.pairs != rows[0][2].pairs:
+            sys.exit(f'error: {args.reference_scores} was scored on other '
+                     f'pairs than {label}')
         rows.append((label, nfe, scores))
         print(f'[sweep] {label}: ' + ', '.join(
             f'{k} {scores.means[k]:.4f}' for k in COMPARED), flush=True)
