@@ -39,6 +39,8 @@ def test_student_starts_as_the_teacher_and_samples_with_half_the_steps(
         assert torch.equal(a, b), name
     assert distiller.test_cfg['num_steps'] == STEPS // 2
     assert distiller.test_cfg['cfg_scale'] == 1.0
+    assert distiller.diffusion is distiller.student.diffusion  # for tools
+    assert distiller.pose_interaction_field is None
     assert distiller.teacher_cfg['cfg_scale'] == 2.0
     calls = []
     distiller.student.unet.register_forward_hook(

@@ -40,7 +40,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 from mmengine.model import BaseModel
-from torch import Tensor
+from torch import Tensor, nn
 
 from mmrepose.registry import MODELS
 from ..diffusion import DiffusionSampler
@@ -111,6 +111,11 @@ class ProgressiveDistillation(BaseModel):
     @property
     def test_cfg(self) -> dict[str, Any]:
         return self.student.test_cfg
+
+    @property
+    def diffusion(self) -> nn.Module:
+        """The student's noise schedule (the teacher's)."""
+        return self.student.diffusion
 
     @property
     def pose_interaction_field(self) -> None:
