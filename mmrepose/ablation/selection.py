@@ -117,14 +117,17 @@ def test_runs(runs: list[Run], spec: AblationSpec, evaluator: Evaluator,
     selection = load_selection(spec)
     for run in runs:
         chosen = selection.get(run.variant.name)
-        settings = chosen and evaluator.settings(chosen['cfg_scale'],
-                                                 chosen['guidance_scale'])
-        scores = chosen and cached_scores(scores_path(run, 'test'), settings,
-                                          run.checkpoint_id)
+        if chosen is None:
+            log(f'[test] {run.name}: waits for its settings')
+            continue
+        settings = evaluator.settings(chosen['cfg_scale'],
+                                      chosen['guidance_scale'])
+        # scored already: no checkpoint needed (scores kept apart)
+        scores = cached_scores(scores_path(run, 'test'), settings,
+                               run.checkpoint_id)
         if scores is None:
-            if not chosen or not is_trained(run):
-                log(f'[test] {run.name}: waits for '
-                    f'{"training" if chosen else "its settings"}')
+            if not is_trained(run):
+                log(f'[test] {run.name}: waits for training')
                 continue
             cfg, model = evaluator.load(run)
             scores = evaluator.score_run(run, model, cfg, 'test', settings,

@@ -45,6 +45,7 @@ from torch import Tensor, nn
 from mmrepose.registry import MODELS
 from ..diffusion import DiffusionSampler
 from ..guidance import stack_target_keypoints
+from ..guidance.pif_guidance import per_sample
 from ..unets.cross_attention_cache import cache_cross_attention
 
 
@@ -140,16 +141,12 @@ class ProgressiveDistillation(BaseModel):
                   t_prev: Tensor) -> Tensor:
         """DDIM (eta 0) from ``t`` to ``t_prev`` per sample, x0 clipped to
         [-1, 1] in pixel space (the sampler's step)."""
-        ab, ab_prev = (self._column(self.alphas_cumprod(s), x_t)
+        ab, ab_prev = (per_sample(self.alphas_cumprod(s), x_t)
                        for s in (t, t_prev))
         x0 = (x_t - (1 - ab).sqrt() * eps) / ab.sqrt()
         if not self.teacher.autoencoder.is_latent:
             x0 = x0.clamp(-1, 1)
         return ab_prev.sqrt() * x0 + (1 - ab_prev).sqrt() * eps
-
-    @staticmethod
-    def _column(values: Tensor, like: Tensor) -> Tensor:
-        return values.to(like.dtype).view(-1, *([1] * (like.dim() - 1)))
 
     @torch.no_grad()
     def teacher_target(self, inputs: dict[str, Tensor], x_t: Tensor,
@@ -165,15 +162,15 @@ class ProgressiveDistillation(BaseModel):
                 eps, _ = self.sampler.guided_eps(model_fn, x,
                                                  now.clamp(min=0), guidance)
                 stepped = self.ddim_step(x, eps, now, now - self.stride)
-                x = torch.where(self._column(now >= 0, x).bool(), stepped, x)
+                x = torch.where(per_sample(now >= 0, x).bool(), stepped, x)
         return x
 
     def student_target(self, x_t: Tensor, t: Tensor,
                        x_next: Tensor) -> Tensor:
         """The student's prediction target for landing on ``x_next`` at
         ``t - 2k`` in one DDIM step (module doc)."""
-        ab = self._column(self.alphas_cumprod(t), x_t)
-        ab_next = self._column(self.alphas_cumprod(t - 2 * self.stride), x_t)
+        ab = per_sample(self.alphas_cumprod(t), x_t)
+        ab_next = per_sample(self.alphas_cumprod(t - 2 * self.stride), x_t)
         ratio = (1 - ab_next).sqrt() / (1 - ab).sqrt()
         x0 = (x_next - ratio * x_t) / (ab_next.sqrt() - ratio * ab.sqrt())
         eps = (x_t - ab.sqrt() * x0) / (1 - ab).sqrt()
