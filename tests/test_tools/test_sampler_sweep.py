@@ -48,6 +48,9 @@ def test_sweep_scores_compares_and_reuses_its_scores(synthfashion_64,
     assert rows[1].startswith('| ddim:1 | 2 |') and '[' in rows[1]
     with pytest.raises(SystemExit, match='--reference-scores: no file'):
         tool.main(argv + ['--reference-scores', str(out / 'none.json')])
+    (tmp_path / 'bad.json').write_text('{"pairs": []}')
+    with pytest.raises(SystemExit, match='is not a scores file'):
+        tool.main(argv + ['--reference-scores', str(tmp_path / 'bad.json')])
     with pytest.raises(SystemExit, match="unknown sampler 'euler'"):
         tool.main([str(CONFIG), str(checkpoint), '--samplers', 'euler:5'])
     with pytest.raises(SystemExit, match="'ddim' is not NAME:STEPS"):

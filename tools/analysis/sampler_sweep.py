@@ -210,10 +210,15 @@ def reference_row(path: str, model) -> tuple[str, int, PairScores]:
     """``(label, NFE, scores)`` of a scores file of this tool."""
     if not osp.isfile(path):
         raise FileNotFoundError(f'--reference-scores: no file {path}')
-    scores = PairScores.load(path)
-    settings = scores.settings
-    nfe = DiffusionSampler(model.diffusion, settings['sampler'],
-                           settings['num_steps'], settings['cfg_scale']).nfe
+    try:
+        scores = PairScores.load(path)
+        settings = scores.settings
+        nfe = DiffusionSampler(model.diffusion, settings['sampler'],
+                               settings['num_steps'],
+                               settings['cfg_scale']).nfe
+    except (ValueError, TypeError, KeyError):
+        raise ValueError(f'--reference-scores: {path} is not a scores file '
+                         'of this tool') from None
     return f'ref {osp.splitext(osp.basename(path))[0]}', nfe, scores
 
 
