@@ -2,7 +2,7 @@
 
     python tools/distill_guidance_decoder.py CONFIG [--out PTH] [--iters N]
         [--batch B] [--lr LR] [--device cpu|cuda] [--eval-batches K]
-        [--seed S] [--vae DIR] [--cfg-options k=v ...]
+        [--seed S] [--vae DIR] [--gradient-weight W] [--cfg-options k=v ...]
 
 CONFIG is a latent-space mmrepose config (``model.autoencoder`` a
 ``LatentAutoencoderKL``), or any config with ``--vae DIR`` (a diffusers
@@ -12,7 +12,10 @@ The tool trains the ``TinyLatentDecoder`` of
 ``model.autoencoder.guidance_decoder`` (or the default one for the VAE's
 downsampling) to reproduce the VAE decoder on the latents of the training
 split's images and on x0-estimate-like versions of them
-(``mmrepose.engine.guidance_decoder_distillation``). Before and after, it
+(``mmrepose.engine.guidance_decoder_distillation``); with
+``--gradient-weight W`` also to reproduce its vector-Jacobian products for
+PIF's image gradients (smooth random directions when the config has no PIF
+or its estimator is not here). Before and after, it
 measures on the val split (test when there is none) how well the decoder
 stands in for the VAE's inside PIF, on clean and on x0-estimate-like
 latents: the PSNR of its images against the VAE's and the cosine of the two
@@ -62,6 +65,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--vae', help='AutoencoderKL folder to distil from '
                    "(default: the config's model.autoencoder.path)")
+    p.add_argument('--gradient-weight', type=float, default=0.0,
+                   help="weight of the term matching the VAE decoder's "
+                   'vector-Jacobian products (0: images only)')
     p.add_argument('--cfg-options', nargs='+', action=DictAction)
     return p.parse_args(argv)
 
@@ -158,17 +164,20 @@ def distill(args: argparse.Namespace, cfg, ae_cfg: dict, decoder_cfg: dict,
     start = time.time()
     bar = tqdm(range(args.iters), desc='distilling', unit='it')
     for _ in bar:
-        images, _ = next(train)
+        images, samples = next(train)
         latents = vae.encode(images)
-        loss = distillation_step(vae.decode, tiny, optimizer, latents,
-                                 generator)
-        bar.set_postfix(l1=f'{loss:.4f}')
+        energy = (pif_energy(pif, samples, device)
+                  if pif and args.gradient_weight else None)
+        terms = distillation_step(vae.decode, tiny, optimizer, latents,
+                                  generator, args.gradient_weight, energy)
+        bar.set_postfix({k: f'{v:.4f}' for k, v in terms.items()})
     tiny.eval()
     metrics = agreement()
     metrics.update({f'untrained_{k}': v for k, v in before.items()})
     architecture = {k: v for k, v in decoder_cfg.items() if k != 'checkpoint'}
     meta = dict(config=osp.basename(args.config), iters=args.iters,
                 batch=args.batch, lr=args.lr, seed=args.seed,
+                gradient_weight=args.gradient_weight,
                 vae=ae_cfg.get('path'), eval_split=eval_split.split('_')[0],
                 energy=energy_name, seconds=round(time.time() - start, 1),
                 **metrics)

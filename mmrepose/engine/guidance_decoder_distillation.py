@@ -5,7 +5,11 @@ decoder inside PIF's gradient (Eqs. 12-16). It learns to reproduce the exact
 decoder's output on the latents the guidance will see: the training images'
 latents and x0 estimates, which early in sampling are blurred and noisy
 versions of them (:func:`x0_estimate_like`). The loss is the L1 distance of
-the two decoders' images.
+the two decoders' images, plus, with a ``gradient_weight``, the relative
+squared distance of their vector-Jacobian products ``J^T v`` for image-space
+directions ``v`` (PIF's own image gradient when the caller gives its energy,
+else smooth random fields): images that match do not make Jacobians that
+match, and the guidance only uses the Jacobian.
 
 What matters for guidance is the gradient, so :func:`decoder_agreement`
 measures, besides the PSNR of the two images, the cosine between the two
@@ -50,15 +54,21 @@ def x0_estimate_like(latents: Tensor, generator: torch.Generator) -> Tensor:
     return torch.where(clean, latents, degraded)
 
 
+def smooth_field(like: Tensor, generator: torch.Generator,
+                 cells: int = 8) -> Tensor:
+    """Smooth random fields shaped like ``like``: ``cells`` x ``cells``
+    Gaussian values per channel, bilinearly upsampled."""
+    field = torch.randn(like.shape[0], like.shape[1], cells, cells,
+                        generator=generator).to(like)
+    return F.interpolate(field, size=like.shape[-2:], mode='bilinear',
+                         align_corners=False)
+
+
 def smooth_field_energy(images: Tensor, seed: int = 0,
                         cells: int = 8) -> Tensor:
     """``(B,)`` projections of ``images`` onto fixed smooth random fields
-    (``cells`` x ``cells`` Gaussian values, bilinearly upsampled)."""
-    generator = torch.Generator().manual_seed(seed)
-    field = torch.randn(images.shape[0], images.shape[1], cells, cells,
-                        generator=generator).to(images)
-    field = F.interpolate(field, size=images.shape[-2:], mode='bilinear',
-                          align_corners=False)
+    (:func:`smooth_field` of ``seed``)."""
+    field = smooth_field(images, torch.Generator().manual_seed(seed), cells)
     return (field * images).flatten(1).mean(1)
 
 
@@ -90,19 +100,61 @@ def decoder_agreement(exact: Callable[[Tensor], Tensor], tiny: nn.Module,
                 gradient_cosine=float(cosine.mean()))
 
 
+def image_directions(exact: Callable[[Tensor], Tensor], latents: Tensor,
+                     generator: torch.Generator,
+                     energy: EnergyFn | None = None) -> Tensor:
+    """The image-space directions ``v`` whose vector-Jacobian products the
+    gradient term matches: ``d energy / d image`` at ``exact(latents)``, or
+    :func:`smooth_field` s when there is no energy."""
+    with torch.no_grad():
+        images = exact(latents)
+    if energy is None:
+        return smooth_field(images, generator)
+    with torch.enable_grad():
+        images.requires_grad_(True)
+        (direction, ) = torch.autograd.grad(energy(images).sum(), images)
+    return direction
+
+
+def vector_jacobian_product(decode: Callable[[Tensor], Tensor],
+                            latents: Tensor, directions: Tensor,
+                            create_graph: bool = False) -> Tensor:
+    """``J^T v``: ``d sum(decode(z) * v) / dz`` at ``latents``."""
+    with torch.enable_grad():
+        z = latents.detach().requires_grad_(True)
+        (product, ) = torch.autograd.grad((decode(z) * directions).sum(), z,
+                                          create_graph=create_graph)
+    return product
+
+
 def distillation_step(exact: Callable[[Tensor], Tensor], tiny: nn.Module,
                       optimizer: torch.optim.Optimizer, latents: Tensor,
-                      generator: torch.Generator) -> float:
-    """One optimizer step of L1(tiny(z'), exact(z')) on ``z'`` =
-    :func:`x0_estimate_like` ``(latents)``; returns the loss."""
+                      generator: torch.Generator, gradient_weight: float = 0.0,
+                      energy: EnergyFn | None = None) -> dict[str, float]:
+    """One optimizer step on ``z'`` = :func:`x0_estimate_like`
+    ``(latents)`` of ``L1(tiny(z'), exact(z'))`` plus ``gradient_weight``
+    x the mean over samples of ``|J_tiny^T v - J_exact^T v|^2 /
+    |J_exact^T v|^2`` (``v`` from :func:`image_directions` with
+    ``energy``); returns the terms (``l1``, and ``gradient`` with a
+    weight)."""
     inputs = x0_estimate_like(latents, generator)
     with torch.no_grad():
         target = exact(inputs)
-    loss = F.l1_loss(tiny(inputs), target)
+    l1 = F.l1_loss(tiny(inputs), target)
+    terms = dict(l1=l1)
+    if gradient_weight > 0:
+        directions = image_directions(exact, inputs, generator, energy)
+        reference = vector_jacobian_product(exact, inputs, directions)
+        product = vector_jacobian_product(tiny, inputs, directions,
+                                          create_graph=True)
+        error = (product - reference).flatten(1).square().sum(1)
+        scale = reference.flatten(1).square().sum(1).clamp_min(1e-12)
+        terms['gradient'] = (error / scale).mean()
+    loss = l1 + gradient_weight * terms.get('gradient', 0.0)
     optimizer.zero_grad(set_to_none=True)
     loss.backward()
     optimizer.step()
-    return float(loss.detach())
+    return {name: float(value.detach()) for name, value in terms.items()}
 
 
 def save_guidance_decoder(tiny: nn.Module, path: str, architecture: dict,
