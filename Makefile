@@ -2,12 +2,13 @@
 #   make demo      the pose-transfer demo (see README)
 #   make test      install if needed, then run the test suite
 #   make test-parity  the metric presets against the reference codebases' numbers
+#   make web       the pose-transfer web page on http://127.0.0.1:7860/
 #   make install   create/update .venv (idempotent; seconds when up to date)
 
 VENV   ?= .venv
 PYTHON := $(VENV)/bin/python
 
-.PHONY: install test test-parity demo preview clean-venv
+.PHONY: install test test-parity demo web preview clean-venv
 
 install:
 	@bash tools/setup_venv.sh
@@ -23,6 +24,10 @@ test-parity: install
 # The pose-transfer demo on the bundled example with the embedded model.
 demo: install
 	$(PYTHON) demo/pose_transfer_demo.py
+
+# The web page: pose a skeleton by hand, pick a person, render (docs/web_demo.md).
+web: install
+	$(PYTHON) demo/web_demo.py
 
 # Generate a small SynthFashion set and write a grid of its training pairs.
 preview: install

@@ -14,6 +14,7 @@ setup(
     version='0.1.0',
     description='Pose-guided person image synthesis with RePoseDM, in the OpenMMLab style',
     packages=find_packages(exclude=('tests', 'configs', 'tools', 'demo')),
+    package_data={'mmrepose.web': ['static/*']},
     python_requires='>=3.10',
     install_requires=read_requirements('torch.txt') + read_requirements('runtime.txt')
     + read_requirements('openmmlab.txt'),

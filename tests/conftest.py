@@ -116,3 +116,18 @@ def save_random_checkpoint(config: str | Path, path: Path,
             adjust(model)
     torch.save({'state_dict': model.state_dict()}, path)
     return path
+
+
+@pytest.fixture(scope='module')
+def web_server():
+    """The web demo's server (embedded model) on a free local port."""
+    import threading
+
+    from script_loading import load_script
+    web_demo = load_script('demo/web_demo.py')
+    server = web_demo.build_server(web_demo.parse_args(['--port', '0']))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()

@@ -172,23 +172,29 @@ class PoseTransferInferencer:
         JSON says), an OpenPose-style pose image (:mod:`.pose_image`), or a
         photo of a person (a driving photo)."""
         if _is_photo(spec):
-            image = load_rgb_image(spec)
-            if looks_like_pose_image(image):
-                h, w = image.shape[:2]
-                kps = keypoints_from_pose_image(image)
-                return scale_keypoints(kps, (h, w), self.image_size)
-            if is_mostly_black(image):
-                raise PoseInputError(
-                    f'{spec}: a mostly black image without the joints of an '
-                    'OpenPose-style pose image; neither a pose image nor a '
-                    'photo of a person')
-            return self.estimate_keypoints(self.to_model_size(image))
+            return self.keypoints_from_image(load_rgb_image(spec), spec)
         kps, kps_frame = load_target_pose(spec, frame)
         kps = scale_keypoints(kps, kps_frame, self.image_size)
         if not np.any(kps[:, 0] != MISSING):
             raise ValueError('no keypoint of the target pose lies inside the '
                              'image')
         return kps
+
+    def keypoints_from_image(self, image: np.ndarray,
+                             where: str = 'the image') -> np.ndarray:
+        """Keypoints ``(18, 2)`` in the model's frame of an RGB image: an
+        OpenPose-style pose image, else a photo of a person read by the pose
+        estimator; ``where`` names the image in errors."""
+        if looks_like_pose_image(image):
+            h, w = image.shape[:2]
+            kps = keypoints_from_pose_image(image)
+            return scale_keypoints(kps, (h, w), self.image_size)
+        if is_mostly_black(image):
+            raise PoseInputError(
+                f'{where}: a mostly black image without the joints of an '
+                'OpenPose-style pose image; neither a pose image nor a '
+                'photo of a person')
+        return self.estimate_keypoints(self.to_model_size(image))
 
     @torch.no_grad()
     def __call__(self, source: str | np.ndarray,

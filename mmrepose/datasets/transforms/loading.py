@@ -20,11 +20,17 @@ def load_rgb_image(path: str, backend_args: dict | None = None) -> np.ndarray:
         data = fileio.get(path, backend_args=backend_args)
     except (FileNotFoundError, OSError) as exc:
         raise ImageLoadError(f'cannot read image {path}: {exc}') from None
+    return decode_rgb_image(data, path)
+
+
+def decode_rgb_image(data: bytes, name: str) -> np.ndarray:
+    """The bytes of an image file (PNG, JPEG, ...) as ``(H, W, 3)`` uint8
+    RGB; errors name the file as ``name``."""
     if not data:
-        raise ImageLoadError(f'cannot decode image {path}: the file is empty')
+        raise ImageLoadError(f'cannot decode image {name}: the file is empty')
     img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
     if img is None or img.size == 0:
-        raise ImageLoadError(f'cannot decode image {path} (not an image '
+        raise ImageLoadError(f'cannot decode image {name} (not an image '
                              'file, or corrupt)')
     return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
 

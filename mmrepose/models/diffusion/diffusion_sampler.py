@@ -57,6 +57,8 @@ DenoiseFn = Callable[[Tensor, Tensor, bool], tuple[Tensor, Tensor,
 #: guidance(x_t, t, eps) -> eps; an object may also carry an int
 #: ``self_recurrence`` attribute, used when ``sample`` is not given one
 GuidanceFn = Callable[[Tensor, Tensor, Tensor], Tensor]
+#: progress(steps_done, num_steps), called after every sampling step
+ProgressFn = Callable[[int, int], None]
 
 
 def renoise(x_prev: Tensor, ab_t: float, ab_prev: float,
@@ -136,9 +138,13 @@ class DiffusionSampler:
     def sample(self, model_fn: DenoiseFn, shape: tuple[int, ...],
                device: torch.device, generator: torch.Generator | None = None,
                guidance: GuidanceFn | None = None,
-               progress: bool = True,
+               progress: bool | ProgressFn = True,
                self_recurrence: int | None = None) -> Tensor:
         """Draw ``x_0`` of ``shape`` (in the model's sample space).
+
+        ``progress``: a terminal progress bar when True; a callable is
+        called as ``progress(steps_done, num_steps)`` after every step
+        instead (a web page's progress bar).
 
         ``self_recurrence``: repeats per step (see module doc); None takes
         ``guidance.self_recurrence`` when the guidance object has one, else 0.
@@ -160,9 +166,11 @@ class DiffusionSampler:
         # stochastic schedulers (DDPM, SDE solvers) take the generator
         step_kwargs = {'generator': generator} if 'generator' in \
             inspect.signature(scheduler.step).parameters else {}
+        report = progress if callable(progress) else None
         for i, t in enumerate(tqdm(scheduler.timesteps,
                                    desc=f'{self.sampler} sampling',
-                                   disable=not progress, leave=False)):
+                                   disable=report is not None or not progress,
+                                   leave=False)):
             if self_recurrence:
                 state = copy.deepcopy(vars(scheduler))
                 ab_t, ab_prev = step_alphas_cumprod(scheduler, i, t)
@@ -176,4 +184,6 @@ class DiffusionSampler:
                 out = torch.cat([eps, v], 1) if learned_var else eps
                 x_prev = scheduler.step(out, t, x, **step_kwargs).prev_sample
             x = x_prev
+            if report is not None:
+                report(i + 1, len(scheduler.timesteps))
         return x
