@@ -5,6 +5,7 @@ _base_ = [
     '../_base_/datasets/synthfashion.py',
     '../_base_/models/repose_b1_pixel.py',
     '../_base_/pose_estimators/ae_hrnet_w16_synthfashion.py',
+    '../_base_/pose_estimators/simplebaseline_res18_synthfashion_reader.py',
     '../_base_/schedules/adamw_2k.py', '../_base_/default_runtime.py'
 ]
 

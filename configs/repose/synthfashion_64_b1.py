@@ -6,6 +6,7 @@ _base_ = [
     '../_base_/datasets/synthfashion.py',
     '../_base_/models/repose_b1_pixel.py',
     '../_base_/pose_estimators/ae_hrnet_w16_synthfashion.py',
+    '../_base_/pose_estimators/simplebaseline_res18_synthfashion_reader.py',
     '../_base_/schedules/adamw_2k.py', '../_base_/default_runtime.py'
 ]
 
@@ -39,5 +40,8 @@ test_dataloader = val_dataloader
 default_hooks = dict(logger=dict(interval=20),
                      checkpoint=dict(interval=1000, max_keep_ckpts=2))
 env_cfg = dict(dist_cfg=dict(backend='gloo'))
-# reads poses from photos at inference (the demo): 64 px images, x2
+# 64 px images, x2 for both estimators: the one that reads poses from photos
+# at inference (the demo), and the one PIF guides with in the full configs
+# built on this one
+pose_reader = dict(scale=2.0)
 pose_estimator = dict(scale=2.0)

@@ -90,9 +90,10 @@ class PoseTransferInferencer:
         pose_estimator: ``MMPoseEstimator`` config that reads poses from
             photos (a driving photo as target, the source when its pose is
             not given), its ``scale`` relative to the model's image size.
-            Default: the config's ``pose_estimator`` (the SynthFashion
-            configs name the SynthFashion estimator, the others the COCO
-            AE-HRNet-W32), else the model's PIF estimator if it has one.
+            Default: the config's ``pose_reader`` (the SynthFashion
+            configs name the SynthFashion SimpleBaseline), else its
+            ``pose_estimator`` (the COCO AE-HRNet-W32 of the others), else
+            the model's PIF estimator if it has one.
             Relative paths in it are read from the working directory, else
             from the repository.
     """
@@ -110,7 +111,7 @@ class PoseTransferInferencer:
         self.image_size = (int(h), int(w))
         self.pose_encoding = steps[GeneratePoseEncoding].encoding
         self._estimator_cfg = pose_estimator or self.cfg.get(
-            'pose_estimator')
+            'pose_reader') or self.cfg.get('pose_estimator')
         self._estimator = None
 
     def _source(self, source: str | np.ndarray) -> np.ndarray:

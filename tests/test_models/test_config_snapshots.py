@@ -26,6 +26,9 @@ PIF_DEFAULTS = ('one PIF block (_base_/guidance/pif.py) states the class '
 ESTIMATOR = ('the estimator that reads poses from photos and guides PIF is '
              'one top-level `pose_estimator` (was `inference_pose_estimator` '
              'on SynthFashion, absent elsewhere)')
+READER = ('photos are read by the SynthFashion SimpleBaseline, `pose_reader`: '
+          'the AE-HRNet-W16 PIF guides with misread two of the three bundled '
+          'example photos by a quarter of their width')
 STALE = 'the top-level variable now says what the pipelines use'
 CODEC = ('the model checks the pose encoding its pipelines render against '
          'its pose channels')
@@ -40,6 +43,9 @@ ALL = [REPOSE + n for n in (
     'synthfashion_64_b2_encoder.py', 'synthfashion_128_b1.py',
     'synthfashion_128_b2.py')] + FULL
 SYNTHFASHION = [n for n in ALL if 'synthfashion' in n]
+#: every SynthFashion model config, those snapshotted later included
+SYNTHFASHION_ALL = sorted(str(p.relative_to(ROOT)) for p in
+                          ROOT.glob(REPOSE + 'synthfashion_*.py'))
 DEEPFASHION = [n for n in ALL if 'deepfashion' in n]
 ESTIMATOR_KEYS = ('type', 'config', 'checkpoint', 'scale')
 PIF_KEYS = ('type', 'estimator.type', 'estimator.config',
@@ -76,6 +82,9 @@ for name in ALL:
     if name != REPOSE + 'deepfashion_256.py':  # it had one
         ADDED[name].update(_keys('pose_estimator', ESTIMATOR_KEYS,
                                  ESTIMATOR))
+for name in SYNTHFASHION_ALL:
+    ADDED.setdefault(name, {}).update(_keys('pose_reader', ESTIMATOR_KEYS,
+                                            READER))
 for name in SYNTHFASHION:
     REMOVED[name].update(_keys('inference_pose_estimator', ESTIMATOR_KEYS,
                                ESTIMATOR))
