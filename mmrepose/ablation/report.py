@@ -1,8 +1,10 @@
 """The ablation report: ``{scores_root}/report.md`` and ``report.json``.
 
 Tables: test means ± std over seeds for every variant (and the reference
-rows), per-part colour errors, the paired comparisons named in the spec's
-``comparisons`` (:mod:`mmrepose.ablation.statistics`), the val sweeps
+rows), per-part colour errors, pose accuracy and colour error by the target's
+view (front, side, back: where a model fails differs by view), the paired
+comparisons named in the spec's ``comparisons``
+(:mod:`mmrepose.ablation.statistics`), the val sweeps
 the sampling settings were chosen from, and the image grid
 (:mod:`mmrepose.ablation.grid`).
 """
@@ -15,7 +17,7 @@ import os.path as osp
 from typing import Any
 
 from .evaluation import REFERENCES, PairScores, cached_scores, scores_path
-from .grid import write_grid
+from .grid import views, write_grid
 from .selection import load_selection
 from .spec import AblationSpec
 from .statistics import (lower_is_better, mean_std, paired_comparison,
@@ -33,6 +35,9 @@ COLUMNS = (
     ('guide err. (px)', 'guide/mean_error_px'),
 )
 PARTS = ('hair', 'face', 'top', 'arms', 'hands', 'bottom', 'legs', 'shoes')
+#: Target views of SynthFashion pairs, and the metrics reported by view.
+VIEWS = ('front', 'side', 'back')
+VIEW_METRICS = ('judge/pck@0.1', 'synthfashion/part_colour_error')
 
 
 def collect(spec: AblationSpec) -> dict[str, dict[int, PairScores]]:
@@ -59,6 +64,40 @@ def summarize(scores: dict[int, PairScores]) -> dict[str, list[float]]:
             for key in next(iter(scores.values())).means}
 
 
+def by_target_view(scores: PairScores) -> dict[str, dict[str, float]]:
+    """``{metric: {view: mean over the pairs of that target view}}`` of
+    :data:`VIEW_METRICS`, with ``{'pairs': {view: count}}``; empty where the
+    pair names carry no view."""
+    groups: dict[str, list[int]] = {}
+    for i, pair in enumerate(scores.pairs):
+        found = views(pair)
+        if found is not None:
+            groups.setdefault(found[1], []).append(i)
+    out: dict[str, dict[str, float]] = {}
+    if not groups:
+        return out
+    out['pairs'] = {v: len(groups[v]) for v in VIEWS if v in groups}
+    for key in VIEW_METRICS:
+        values = scores.values.get(key)
+        if values is None:
+            continue
+        out[key] = {}
+        for view in out['pairs']:
+            kept = [values[i] for i in groups[view] if values[i] is not None]
+            out[key][view] = sum(kept) / len(kept) if kept else math.nan
+    return out
+
+
+def _mean_by_view(per_seed: list[dict]) -> dict[str, dict[str, float]]:
+    """:func:`by_target_view` averaged over seeds."""
+    if not per_seed or not per_seed[0]:
+        return {}
+    return {key: table if key == 'pairs' else
+            {view: sum(d[key][view] for d in per_seed) / len(per_seed)
+             for view in table}
+            for key, table in per_seed[0].items()}
+
+
 def build_report(spec: AblationSpec) -> dict[str, Any]:
     results = collect(spec)
     selection = load_selection(spec)
@@ -69,11 +108,16 @@ def build_report(spec: AblationSpec) -> dict[str, Any]:
         report['variants'][name] = dict(
             seeds=sorted(scores), settings=scores[min(scores)].settings,
             summary=summarize(scores),
-            per_seed={seed: s.means for seed, s in scores.items()})
+            per_seed={seed: s.means for seed, s in scores.items()},
+            by_target_view=_mean_by_view(
+                [by_target_view(s) for s in scores.values()]))
     for name in REFERENCES:
         path = osp.join(spec.scores_root, 'references', f'test_{name}.json')
         if osp.isfile(path):
-            report['references'][name] = PairScores.load(path).means
+            scores = PairScores.load(path)
+            report['references'][name] = dict(scores.means,
+                                              by_target_view=by_target_view(
+                                                  scores))
     for a, b in spec.comparisons:
         if a not in results or b not in results:
             continue
@@ -111,6 +155,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     for name, means in report['references'].items():
         cells = [_fmt(means[k]) if k in means else '' for _, k in COLUMNS]
         lines.append(f'| *{name}* | | | | ' + ' | '.join(cells) + ' |')
+    lines += _view_table(report)
     lines += ['', '## Per-part colour error (test, mean over seeds)', '',
               '| variant | ' + ' | '.join(PARTS) + ' |',
               '|---' * (1 + len(PARTS)) + '|']
@@ -150,6 +195,27 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines += ['', '## Test pairs, seed ' + str(report['grid_seed']), '',
                   '![grid](grid.png)']
     return '\n'.join(lines) + '\n'
+
+
+def _view_table(report: dict[str, Any]) -> list[str]:
+    """The markdown of the by-target-view table (none without views)."""
+    rows = [(name, row['by_target_view'])
+            for name, row in report['variants'].items()] + \
+        [(f'*{name}*', means.get('by_target_view', {}))
+         for name, means in report['references'].items()]
+    counts = next((table['pairs'] for _, table in rows if table), None)
+    if counts is None:
+        return []
+    header = [f'{title} {view} ({counts[view]})' for title in
+              ('judge PCK@0.1', 'part colour err.') for view in counts]
+    lines = ['', '## By target view (test, mean over seeds; pairs in '
+             'brackets)', '', '| variant | ' + ' | '.join(header) + ' |',
+             '|---' * (1 + len(header)) + '|']
+    for name, table in rows:
+        cells = [_fmt(table[key][view]) if key in table else ''
+                 for key in VIEW_METRICS for view in counts]
+        lines.append(f'| {name} | ' + ' | '.join(cells) + ' |')
+    return lines
 
 
 def write_report(spec: AblationSpec) -> str:

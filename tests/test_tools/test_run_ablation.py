@@ -5,6 +5,7 @@ apart from the work root outlive it."""
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import signal
@@ -129,6 +130,10 @@ def test_ablation_end_to_end_and_resume(synthfashion_64, tmp_path):
     assert all(c['pairs'] > 0 for c in report['comparisons'])
     markdown = (scores_root / 'report.md').read_text()
     assert '| full_eta0 |' in markdown and '## Paired comparisons' in markdown
+    views = report['variants']['b1']['by_target_view']
+    assert sum(views['pairs'].values()) == len(json.loads(
+        (scores_root / 'b1/seed0/eval/test.json').read_text())['pairs'])
+    assert '## By target view' in markdown
     grid = cv2.imread(str(scores_root / 'grid.png'))
     assert report['grid'] and grid.shape[1] > 5 * 44 * 3  # 5 columns, x3
     assert not (scores_root / 'b1/seed0/iter_4.pth').exists()
@@ -149,6 +154,26 @@ def test_grid_pairs_cover_the_view_changes():
     assert views('bad_name') is None
     assert choose_pairs(names) == [names[1], names[2], names[3], names[4],
                                    names[0]]
+
+
+def test_report_by_target_view_averages_each_view():
+    from mmrepose.ablation.evaluation import PairScores
+    from mmrepose.ablation.report import _mean_by_view, by_target_view
+    pairs = ['aback_2_bfront', 'afront_2_bfront', 'aside_2_bback',
+             'afront_2_bside', 'no_view_here']
+    pck = [1.0, 0.5, 0.25, None, 0.0]
+    scores = PairScores('test', {}, None, pairs,
+                        {'judge/pck@0.1': pck}, {})
+    table = by_target_view(scores)
+    assert table['pairs'] == {'front': 2, 'side': 1, 'back': 1}
+    pck_by_view = table['judge/pck@0.1']
+    assert pck_by_view['front'] == 0.75 and pck_by_view['back'] == 0.25
+    assert math.isnan(pck_by_view['side'])  # its one value is missing
+    two = _mean_by_view([table, by_target_view(PairScores(
+        'test', {}, None, pairs, {'judge/pck@0.1': [0, 0, 0.75, 1, 0]}, {}))])
+    assert two['pairs'] == table['pairs']
+    assert two['judge/pck@0.1']['front'] == 0.375
+    assert two['judge/pck@0.1']['back'] == 0.5
 
 
 def test_interrupted_training_stops_its_processes(tmp_path, monkeypatch):
