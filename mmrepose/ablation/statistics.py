@@ -17,8 +17,10 @@ import math
 import numpy as np
 from scipy.stats import binomtest
 
-#: Metric keys (after the prefix) for which lower is better.
-LOWER_IS_BETTER = ('masked_l1', 'part_colour_error', 'mean_error_px')
+#: Metric keys (after the prefix) for which lower is better (``l1_`` and
+#: ``garment_colour_error``: the garment-editing benchmark's).
+LOWER_IS_BETTER = ('masked_l1', 'part_colour_error', 'mean_error_px', 'l1_',
+                   'garment_colour_error')
 
 
 def lower_is_better(key: str) -> bool:

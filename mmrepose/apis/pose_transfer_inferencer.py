@@ -34,6 +34,7 @@ from mmrepose.registry import INFERENCERS, MODELS, TRANSFORMS
 from mmrepose.structures import images_to_unit_range
 from mmrepose.structures.keypoint_layout import MISSING, NUM_OPENPOSE18
 from mmrepose.visualization import pose_map_to_rgb, tile_grid
+from .garment_editing import edit_garment
 from .init_model import init_model
 from .pose_image import (is_mostly_black, keypoints_from_pose_image,
                          looks_like_pose_image)
@@ -263,3 +264,12 @@ class PoseTransferInferencer:
         return {'source': src, 'predictions': predictions,
                 'pose_images': pose_images, 'target_keypoints': targets,
                 'grid': grid}
+
+    def edit_garment(self, reference: str | np.ndarray,
+                     garment_source: str | np.ndarray, **options: Any
+                     ) -> dict:
+        """The reference person wearing the garment source's garment
+        (RePaint-style; :func:`~mmrepose.apis.garment_editing.edit_garment`
+        for the options: ``mask`` or ``parts`` + ``region``, the poses,
+        ``grow`` and the sampling settings)."""
+        return edit_garment(self, reference, garment_source, **options)

@@ -46,6 +46,7 @@ from torch import Tensor
 from tqdm import tqdm
 
 from .gaussian_diffusion import GaussianDiffusion
+from .known_region import ONE_STEP_SCHEDULERS, KnownRegion
 from .noise_schedulers import build_noise_scheduler, uses_learned_variance
 
 #: schedulers stepping along a ``sigmas`` table (len(timesteps) + 1 entries)
@@ -139,8 +140,12 @@ class DiffusionSampler:
                device: torch.device, generator: torch.Generator | None = None,
                guidance: GuidanceFn | None = None,
                progress: bool | ProgressFn = True,
-               self_recurrence: int | None = None) -> Tensor:
+               self_recurrence: int | None = None,
+               known: KnownRegion | None = None) -> Tensor:
         """Draw ``x_0`` of ``shape`` (in the model's sample space).
+
+        ``known``: content kept where known (RePaint-style inpainting,
+        :mod:`.known_region`; DDIM and DDPM only).
 
         ``progress``: a terminal progress bar when True; a callable is
         called as ``progress(steps_done, num_steps)`` after every step
@@ -156,6 +161,12 @@ class DiffusionSampler:
             raise ValueError(f'self_recurrence must be >= 0, got '
                              f'{self_recurrence}')
         scheduler = self.scheduler
+        if known is not None and not isinstance(scheduler,
+                                                ONE_STEP_SCHEDULERS):
+            raise ValueError(f'inpainting (a known region) needs the ddim or '
+                             f'ddpm sampler, not {self.sampler!r}: a '
+                             'multistep solver keeps outputs of samples the '
+                             'known region replaces')
         scheduler.set_timesteps(self.num_steps, device=device)
         if self_recurrence:  # fail before sampling on unknown schedulers
             step_alphas_cumprod(scheduler, 0, scheduler.timesteps[0])
@@ -183,6 +194,10 @@ class DiffusionSampler:
                 eps, v = self.guided_eps(model_fn, x_in, t_batch, guidance)
                 out = torch.cat([eps, v], 1) if learned_var else eps
                 x_prev = scheduler.step(out, t, x, **step_kwargs).prev_sample
+                if known is not None:
+                    last = i == len(scheduler.timesteps) - 1
+                    x_prev = known(x_prev, 1.0 if last else
+                                   step_alphas_cumprod(scheduler, i, t)[1])
             x = x_prev
             if report is not None:
                 report(i + 1, len(scheduler.timesteps))

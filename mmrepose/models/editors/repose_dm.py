@@ -37,6 +37,7 @@ from __future__ import annotations
 from typing import Any
 
 import torch
+import torch.nn.functional as F
 from mmengine.model import BaseModel
 from torch import Tensor, nn
 
@@ -44,7 +45,7 @@ from mmrepose.datasets.transforms.pose_maps import pose_encoding_channels
 from mmrepose.registry import MODELS
 from mmrepose.structures import PoseTransferDataSample, unit_range_to_images
 from ..alignment import AlignmentOutput
-from ..diffusion import DenoiseFn, DiffusionSampler, GuidanceFn
+from ..diffusion import DenoiseFn, DiffusionSampler, GuidanceFn, KnownRegion
 from ..guidance import stack_target_keypoints
 from ..unets.cross_attention_cache import cache_cross_attention
 
@@ -334,6 +335,9 @@ class RePoseDM(BaseModel):
     def sample(self, inputs: dict[str, Tensor],
                guidance: GuidanceFn | None = None,
                target_keypoints: Tensor | None = None,
+               known_image: Tensor | None = None,
+               known_mask: Tensor | None = None,
+               self_recurrence: int | None = None,
                **overrides: Any) -> Tensor:
         """Generate images in [-1, 1] at the source image's size.
 
@@ -344,6 +348,12 @@ class RePoseDM(BaseModel):
         by default it is the model's PIF guidance (Eq. 16) towards
         ``target_keypoints`` ``(B, 18, 2)`` (OpenPose-18, image pixels),
         which PIF models need unless ``guidance_scale`` is 0.
+        ``known_image`` ``(B, 3, H, W)`` in [-1, 1] and ``known_mask``
+        ``(B, 1, H, W)`` (1 = keep) inpaint: the result keeps the known
+        image where the mask is 1 (RePaint-style, :class:`KnownRegion`; a
+        latent model keeps the latent cells wholly inside the mask).
+        ``self_recurrence``: repeats of each step (RePaint's resampling;
+        default: the guidance's, see :class:`DiffusionSampler`).
         """
         cfg = self.sampling_cfg(overrides)
         model_fn, guidance, shape = self.denoiser(inputs, cfg, guidance,
@@ -353,7 +363,28 @@ class RePoseDM(BaseModel):
             clip_sample=not self.autoencoder.is_latent)
         device = inputs['source_img'].device
         generator = torch.Generator(device=device).manual_seed(int(cfg['seed']))
+        known = None if known_image is None else self.known_region(
+            known_image, known_mask, shape, generator)
         with cache_cross_attention(self.unet):
             x0 = sampler.sample(model_fn, shape, device, generator, guidance,
-                                progress=cfg['progress'])
+                                progress=cfg['progress'],
+                                self_recurrence=self_recurrence, known=known)
         return self.autoencoder.decode(x0)
+
+    def known_region(self, image: Tensor, mask: Tensor | None,
+                     shape: tuple[int, ...],
+                     generator: torch.Generator) -> KnownRegion:
+        """Inpainting's known content in the sample space of ``shape``."""
+        if mask is None or mask.ndim != 4 or mask.shape[1] != 1 or \
+                mask.shape[-2:] != image.shape[-2:]:
+            raise ValueError('known_image needs a known_mask (B, 1, H, W) '
+                             f'of its size {tuple(image.shape[-2:])}, got '
+                             f'{None if mask is None else tuple(mask.shape)}')
+        x0 = self.autoencoder.encode(image)
+        if x0.shape != shape:
+            raise ValueError(f'known_image encodes to {tuple(x0.shape)}, '
+                             f'the samples are {shape}')
+        if mask.shape[-2:] != x0.shape[-2:]:  # latent cells wholly known
+            mask = (F.interpolate(mask.float(), size=x0.shape[-2:],
+                                  mode='area') > 1 - 1e-6).float()
+        return KnownRegion(x0, mask, generator)
