@@ -56,6 +56,7 @@ from mmrepose.evaluation.functional import (FRECHET_METHODS, RESIZE_METHODS,
                                             SizeMismatchError, list_folder)
 from mmrepose.evaluation.metrics import ImageTooSmallError
 from mmrepose.registry import METRICS
+from mmrepose.utils import parse_image_size
 
 PRED_EXTENSIONS = ('.png', '.jpg', '.jpeg')
 PRED_SUFFIXES = ('', '_vis')
@@ -67,15 +68,6 @@ BASELINES = ('copy-source', 'ground-truth')
 
 class InputError(ValueError):
     """Inputs that cannot be scored as given."""
-
-
-def parse_size(text: str) -> tuple[int, int]:
-    try:
-        h, w = (int(v) for v in text.lower().split('x'))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f'expected HxW (e.g. 256x176), got {text!r}') from None
-    return h, w
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -95,8 +87,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--real-set', help="FID's real set: a folder (the "
                         "papers: the whole training set) or 'test' (every "
                         'image of --gt); required with FID')
-    parser.add_argument('--size', type=parse_size, help='evaluation size HxW '
-                        "(default: the ground truth's)")
+    parser.add_argument('--size', type=parse_image_size,
+                        help="evaluation size HxW (default: the ground "
+                        "truth's)")
     parser.add_argument('--resize', choices=list(RESIZE_METHODS),
                         help="resize method overriding the preset's")
     parser.add_argument('--fid-method', choices=list(FRECHET_METHODS),

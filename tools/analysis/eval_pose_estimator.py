@@ -44,6 +44,7 @@ from mmengine.config import Config
 
 from mmrepose.structures import images_to_unit_range
 from mmrepose.structures.keypoint_layout import MISSING
+from mmrepose.utils import parse_image_size
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -58,7 +59,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--scale', type=float, help='resize factor before '
                         "the network (default: the config's image_size "
                         'height / the images\' height)')
-    parser.add_argument('--resize', type=parse_size, metavar='HxW',
+    parser.add_argument('--resize', type=parse_image_size, metavar='HxW',
                         help='area-downscale the images to HxW before the '
                         "estimator; keypoints are scored in the split's "
                         'own pixels')
@@ -66,18 +67,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--pck-thr', type=float, default=0.1)
     parser.add_argument('--out', help='also write the metrics to this JSON')
     return parser.parse_args(argv)
-
-
-def parse_size(text: str) -> tuple[int, int]:
-    """``'64x44'`` -> ``(64, 44)`` (height, width)."""
-    try:
-        h, w = (int(v) for v in text.lower().split('x'))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f'expected HxW, e.g. 64x44, got {text!r}') from None
-    if h < 1 or w < 1:
-        raise argparse.ArgumentTypeError(f'size must be positive: {text!r}')
-    return h, w
 
 
 def load_split(data_root: str, split: str

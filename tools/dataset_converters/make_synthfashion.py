@@ -17,23 +17,15 @@ Writes, for each split (``train``, ``test`` and, with ``--val-ids``,
 from __future__ import annotations
 
 import argparse
-import re
 import time
 
 from mmrepose.datasets.synthesis import BACKGROUNDS, generate_synthfashion
+from mmrepose.utils import parse_image_size
 
 
 def parse_size(text: str) -> tuple[int, int]:
-    """``'256x176'`` -> ``(256, 176)`` (height x width)."""
-    match = re.fullmatch(r'\s*(\d+)\s*[xX]\s*(\d+)\s*', text)
-    if not match:
-        raise argparse.ArgumentTypeError(
-            f'invalid size {text!r}: expected HEIGHTxWIDTH, e.g. 256x176')
-    h, w = int(match.group(1)), int(match.group(2))
-    if h < 16 or w < 16:
-        raise argparse.ArgumentTypeError(
-            f'invalid size {text!r}: height and width must be >= 16')
-    return h, w
+    """``'256x176'`` -> ``(256, 176)``; at least 16 pixels a side."""
+    return parse_image_size(text, minimum=16)
 
 
 def _int_at_least(minimum: int):

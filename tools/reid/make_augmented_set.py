@@ -2,7 +2,8 @@
 
     python tools/reid/make_augmented_set.py --data-root DIR --out OUT
         [--config C --checkpoint W] [--split train] [--real-fraction F]
-        [--num N] [--seed S] [--device cpu] [--sampler ddim --steps K]
+        [--num N] [--seed S] [--frame 128x64] [--device cpu]
+        [--sampler ddim --steps K]
 
 ``DIR`` is a Market-1501 pose-transfer root (``{split}/*.jpg`` and
 ``market-annotation-{split}.csv``, the PATN/GFLA layout the Market configs
@@ -33,6 +34,7 @@ from mmrepose.apis import PoseTransferInferencer
 from mmrepose.datasets import AnnotationError
 from mmrepose.datasets.annotation_formats import read_patn_annotations
 from mmrepose.reid import plan_generation, real_subset
+from mmrepose.utils import parse_image_size
 
 #: Market-1501's image size (H, W): the frame of its annotation csv.
 MARKET_FRAME = (128, 64)
@@ -49,6 +51,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument('--num', type=int, default=1000,
                    help='generated images')
     p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--frame', type=parse_image_size, default=MARKET_FRAME,
+                   help="HEIGHTxWIDTH of the annotation's keypoints (the "
+                   "images' size; Market-1501's 128x64)")
     p.add_argument('--device', default='cpu')
     p.add_argument('--sampler')
     p.add_argument('--steps', type=int)
@@ -86,7 +91,7 @@ def write(args: argparse.Namespace) -> dict:
             [annotations[i.pose_of].tolist() for i in items],
             source_pose=annotations[source].tolist()
             if uses_source_pose else None,
-            frame=MARKET_FRAME, progress=False, **sampling)
+            frame=args.frame, progress=False, **sampling)
         for item, image in zip(items, result['predictions']):
             cv2.imwrite(osp.join(out_dir, item.name),
                         cv2.cvtColor(image, cv2.COLOR_RGB2BGR))

@@ -35,6 +35,7 @@ from mmrepose.reid import distance_matrix, reid_scores
 from mmrepose.reid.losses import batch_hard_triplet_loss, identity_loss
 from mmrepose.reid.market_folder import MarketFolder, pk_batches
 from mmrepose.reid.reid_net import ARCHS, ReIDNet
+from mmrepose.utils import parse_image_size
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -45,7 +46,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    'DATA_ROOT/bounding_box_train)')
     p.add_argument('--arch', default='resnet50', choices=ARCHS)
     p.add_argument('--pretrained', help='local torchvision state dict')
-    p.add_argument('--size', default='128x64', help='HxW')
+    p.add_argument('--size', type=parse_image_size, default=(128, 64),
+                   help='HEIGHTxWIDTH the images are resized to')
     p.add_argument('--epochs', type=int, default=60)
     p.add_argument('--p', type=int, default=16, help='identities a batch')
     p.add_argument('--k', type=int, default=4, help='images an identity')
@@ -80,7 +82,7 @@ def descriptors(model: ReIDNet, data: MarketFolder,
 def train_and_score(args: argparse.Namespace) -> dict:
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
-    h, w = (int(v) for v in args.size.lower().split('x'))
+    h, w = args.size
     device = torch.device(args.device)
     train = MarketFolder(args.train_dir or osp.join(args.data_root,
                                                     'bounding_box_train'),

@@ -90,15 +90,21 @@ def _pairs(names: list[str], cap: int, rng: np.random.Generator
     return perms
 
 
-def _write_split(out_dir: str, split: str, rows: list, pairs: list,
-                 coco: dict) -> None:
-    with open(osp.join(out_dir, f'fasion-resize-annotation-{split}.csv'), 'w',
-              encoding='utf-8') as f:
+def write_patn_annotations(path: str, rows: list) -> None:
+    """A PATN/GFLA keypoint csv (``name:[y...]:[x...]``, integer pixels)
+    of ``(name, keypoints (18, 2))`` rows."""
+    with open(path, 'w', encoding='utf-8') as f:
         f.write('name:keypoints_y:keypoints_x\n')
         for name, kps in rows:
             ys = [int(v) for v in kps[:, 1]]
             xs = [int(v) for v in kps[:, 0]]
             f.write(f'{name}:{json.dumps(ys)}:{json.dumps(xs)}\n')
+
+
+def _write_split(out_dir: str, split: str, rows: list, pairs: list,
+                 coco: dict) -> None:
+    write_patn_annotations(
+        osp.join(out_dir, f'fasion-resize-annotation-{split}.csv'), rows)
     with open(osp.join(out_dir, f'fasion-resize-pairs-{split}.csv'), 'w',
               encoding='utf-8') as f:
         f.write('from,to\n')
