@@ -3,6 +3,7 @@ plan, and the tool that writes it."""
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import cv2
@@ -89,3 +90,33 @@ def test_tool_writes_market_layout(market_root, tmp_path):
             parse_market_name(row['source']).identity
         image = cv2.imread(str(out / 'bounding_box_train' / row['name']))
         assert image.shape == (128, 64, 3)
+
+
+def test_augmentation_study_end_to_end(tmp_path, capsys):
+    from mmrepose.datasets.synthesis.reid_writer import \
+        generate_synthfashion_reid
+    data = tmp_path / 'reid'
+    generate_synthfashion_reid(str(data), (64, 44), train_ids=3, test_ids=2,
+                               images_per_camera=2, progress=False)
+    study = load_script('tools/reid/run_augmentation_study.py')
+    args = ['--data-root', str(data), '--fractions', '0.5', '--seeds', '0',
+            '--size', '32x24', '--epochs', '1', '--p', '2', '--k', '2',
+            '--work-dir', str(tmp_path / 'work'), '--out',
+            str(tmp_path / 'out')]
+    study.main(args)
+    results = json.loads((tmp_path / 'out/results.json').read_text())
+    runs = results['0.5']
+    assert set(runs) == {'real', 'copy', 'generated'}
+    real, copy, generated = (runs[c][0] for c in ('real', 'copy',
+                                                  'generated'))
+    # half of the 24 training images, then as many again
+    assert real['train_images'] == 12
+    assert copy['train_images'] == generated['train_images'] == 24
+    assert 0 <= generated['mAP'] <= 1
+    made = sorted((tmp_path / 'work/real0.5/seed0/generated/'
+                   'bounding_box_train').glob('*_c?s9_*'))
+    assert len(made) == 12 and cv2.imread(str(made[0])).shape[:2] == (64, 44)
+    assert '| 50% | generated |' in (tmp_path / 'out/report.md').read_text()
+    # a second call reuses every run's metrics
+    study.main(args)
+    assert json.loads((tmp_path / 'out/results.json').read_text()) == results
