@@ -31,7 +31,8 @@ def compare_run(tmp_path_factory):
     proc = run_tool(TINY, '--compare', TINY, '--device', 'cpu', '--threads',
                     '1', '--batch', '2', '--warmup', '1', '--repeat', '2',
                     '--train-iters', '2', '--sampler', f'ddim:{STEPS}',
-                    '--cfg', '1,2', '--flops', '--json-out', str(json_out))
+                    '--cfg', '1,2', '--flops', '--peak-tflops', '100',
+                    '--json-out', str(json_out))
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc, json_out
 
@@ -155,6 +156,26 @@ def test_parse_samplers():
     settings = tool.sampling_settings(tool.parse_args([TINY]), dict(
         sampler='ddim', num_steps=50, cfg_scale=2.0, guidance_scale=1.0))
     assert [s['guidance_scale'] for s in settings] == [1.0]
+
+
+def test_mfu_is_achieved_over_peak_flops(compare_run):
+    helpers = load_script('tools/analysis/benchmarking.py')
+    result = dict(train=dict(samples_per_s=10.0),
+                  sample=[dict(images_per_s=2.0), dict(images_per_s=4.0)],
+                  flops=dict(per_train_sample=1e12,
+                             per_image=[dict(total=5e12), dict(total=1e12)]))
+    # 10 samples/s x 1 TFLOP = 10 TFLOP/s of 100; 2 x 5 = 10; 4 x 1 = 4
+    assert helpers.model_flops_utilization(result, 100) == dict(
+        train=0.1, sample=[0.1, 0.04])
+    assert helpers.model_flops_utilization({}, 100) == {}
+    proc, json_out = compare_run
+    report = json.loads(json_out.read_text())
+    first = report['results'][0]
+    assert first['mfu']['train'] == pytest.approx(
+        first['train']['samples_per_s'] *
+        first['flops']['per_train_sample'] / 1e14)
+    assert len(first['mfu']['sample']) == len(first['sample'])
+    assert 'MFU (peak 100 TFLOP/s): train' in proc.stdout
 
 
 def test_random_init_vae():

@@ -125,6 +125,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument('--data-root', help='an existing dataset instead of a '
                    'generated SynthFashion set')
     p.add_argument('--threads', type=int, help='torch.set_num_threads')
+    p.add_argument('--peak-tflops', type=float, help="the device's peak "
+                   'FLOP/s in TFLOP/s at the measured precision (with '
+                   '--flops: model FLOPs utilization, MFU)')
     p.add_argument('--json-out', help='also write the JSON line to this file')
     p.add_argument('--cfg-options', nargs='+', action=DictAction,
                    help='override settings of both configs')
@@ -427,6 +430,9 @@ def bench_config(path: str, args: argparse.Namespace, device: torch.device,
     if not args.skip_sample:
         res['sample'] = measure_sampling(model, sample_data, settings, args,
                                          device)
+    if args.peak_tflops:
+        from benchmarking import model_flops_utilization
+        res['mfu'] = model_flops_utilization(res, args.peak_tflops)
     del model
     gc.collect()
     if device.type == 'cuda':

@@ -159,6 +159,13 @@ def format_report(report: dict) -> str:
                   f"call, {fmt(f['per_train_sample'], 'FLOP')} per training "
                   f"sample (fwd+bwd{expected}), per image: "
                   f"{per_image or '-'}")
+        if res.get('mfu'):
+            m = res['mfu']
+            parts = ([f"train {m['train']:.1%}"] if 'train' in m else []) + \
+                [f"{s['sampler']}-{s['num_steps']} {v:.1%}"
+                 for s, v in zip(res.get('sample', []), m.get('sample', []))]
+            out(f"  MFU (peak {report['settings']['peak_tflops']:g} "
+                f"TFLOP/s): " + ', '.join(parts))
     if 'ratios' in report:
         r = report['ratios']
         out(f"\nratios (config2 / config1): params {fmt(r['params'])}")

@@ -310,3 +310,22 @@ def num_params(model: nn.Module) -> dict:
                       if p.requires_grad),
         by_component={name: sum(p.numel() for p in child.parameters())
                       for name, child in model.named_children()})
+
+
+def model_flops_utilization(result: dict, peak_tflops: float) -> dict:
+    """MFU of a config's measurements: achieved FLOP/s (the counted FLOPs
+    per training sample / per image times samples/s / images/s) over the
+    device's peak ``peak_tflops`` x 1e12; ``train`` and ``sample`` (one per
+    sampling row), where both the speed and the FLOPs were measured."""
+    flops, peak = result.get('flops'), peak_tflops * 1e12
+    if not flops:
+        return {}
+    mfu: dict[str, Any] = {}
+    if 'train' in result:
+        mfu['train'] = result['train']['samples_per_s'] * \
+            flops['per_train_sample'] / peak
+    if 'sample' in result:
+        mfu['sample'] = [row['images_per_s'] * per_image['total'] / peak
+                         for row, per_image in zip(result['sample'],
+                                                   flops['per_image'])]
+    return mfu
