@@ -88,3 +88,34 @@ def test_benchmark_tool_reports_every_method(tmp_path, capsys):
     report = (tmp_path / 'report.md').read_text()
     assert '| all | paste |' in report and '## Paired' in report
     assert cv2.imread(str(tmp_path / 'grid.png')) is not None
+
+
+def test_demo_writes_the_edit_and_says_what_is_missing(tmp_path):
+    example = render_edit(1, 'lower')
+    paths = {}
+    for name, image in (('reference.png', example.reference),
+                        ('garment.png', example.garment_source),
+                        ('parts.png', example.reference_parts)):
+        paths[name] = tmp_path / name
+        cv2.imwrite(str(paths[name]), image)
+    pose = tmp_path / 'pose.json'
+    pose.write_text(json.dumps(dict(
+        keypoints=example.reference_keypoints.tolist(),
+        image_size=[256, 176])))
+    demo = load_script('demo/garment_editing_demo.py')
+    demo.main([str(paths['reference.png']), str(paths['garment.png']),
+               '--parts', str(paths['parts.png']), '--region', 'lower',
+               '--reference-pose', str(pose), '--steps', '2',
+               '--out-dir', str(tmp_path / 'out')])
+    grid = cv2.imread(str(tmp_path / 'out/garment_edit.png'))
+    result = cv2.imread(str(tmp_path / 'out/garment_edit_result.png'))
+    assert result.shape == (64, 44, 3) and grid.shape[1] > 4 * 44
+    with pytest.raises(SystemExit):  # argparse: no region given
+        demo.parse_args([str(paths['reference.png']), 'g.png'])
+    with pytest.raises(SystemExit, match='no upper garment'):
+        blank = tmp_path / 'blank.png'
+        cv2.imwrite(str(blank), np.zeros((256, 176), np.uint8))
+        demo.main([str(paths['reference.png']), str(paths['garment.png']),
+                   '--parts', str(blank), '--region', 'upper',
+                   '--reference-pose', str(pose), '--out-dir',
+                   str(tmp_path / 'out')])
