@@ -9,6 +9,7 @@
       {split}.lst
       annotations/synthfashion_keypoints_{split}.json   (COCO keypoints)
       parts/{split}/<name>.png  parts/labels.json
+      captions-{split}.json                  {name: a sentence (.captions)}
       meta.json
 
 Every image is a pure function of ``(seed, identity id, pose index)``, so a
@@ -34,6 +35,7 @@ from mmrepose.version import __version__
 
 from .appearance import PART_LABELS, Identity, sample_identity
 from .backgrounds import BACKGROUNDS
+from .captions import caption
 from .renderer import VIEW_PROBS, extent_points, render_person
 from .skeleton import VIEW_INDEX, VIEW_WORD, VIEWS, sample_camera, sample_pose
 
@@ -156,7 +158,7 @@ def generate_synthfashion(out_dir: str, size: tuple[int, int] = (256, 176),
     categories = [dict(id=1, name='person', supercategory='person',
                        keypoints=list(COCO17_NAMES), skeleton=COCO_SKELETON)]
     for split, ids in splits.items():
-        rows, pairs = [], []
+        rows, pairs, captions = [], [], {}
         coco: dict = dict(images=[], annotations=[], categories=categories)
         for iid in ids:
             ident = sample_identity(np.random.default_rng([seed, 0, iid]))
@@ -182,10 +184,14 @@ def generate_synthfashion(out_dir: str, size: tuple[int, int] = (256, 176),
                     _coco_annotation(kps, parts, image_id, image_id))
                 rows.append((name, kps))
                 names.append(name)
+                captions[name] = caption(ident, view)
                 bar.update()
             pairs += _pairs(names, max_pairs_per_id,
                             np.random.default_rng([seed, 3, iid]))
         _write_split(out_dir, split, rows, pairs, coco)
+        with open(osp.join(out_dir, f'captions-{split}.json'), 'w',
+                  encoding='utf-8') as f:
+            json.dump(captions, f, indent=0)
         counts.update({f'{split}_ids': len(ids), f'{split}_images': len(rows),
                        f'{split}_pairs': len(pairs)})
     bar.close()
