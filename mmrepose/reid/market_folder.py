@@ -13,9 +13,9 @@ from torch.utils.data import Dataset
 from mmrepose.datasets.transforms import load_rgb_image
 from .market_names import parse_market_name
 
-#: ImageNet's mean and std, as the re-ID baselines normalise.
-MEAN = (0.485, 0.456, 0.406)
-STD = (0.229, 0.224, 0.225)
+#: ImageNet's mean and std, as the re-ID baselines normalise ((3, 1, 1)).
+MEAN = torch.tensor((0.485, 0.456, 0.406))[:, None, None]
+STD = torch.tensor((0.229, 0.224, 0.225))[:, None, None]
 
 
 class MarketFolder(Dataset):
@@ -64,9 +64,7 @@ class MarketFolder(Dataset):
             padded = torch.nn.functional.pad(image, (10, 10, 10, 10))
             y, x = torch.randint(0, 21, (2, ))
             image = padded[:, y:y + h, x:x + w]
-        mean = torch.tensor(MEAN)[:, None, None]
-        std = torch.tensor(STD)[:, None, None]
-        return (image - mean) / std, int(self.labels[index])
+        return (image - MEAN) / STD, int(self.labels[index])
 
 
 def pk_batches(labels: np.ndarray, identities_per_batch: int,
