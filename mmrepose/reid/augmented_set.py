@@ -13,10 +13,26 @@ import sys
 from collections import defaultdict
 
 import cv2
+import numpy as np
 from tqdm import tqdm
 
 from mmrepose.datasets.annotation_formats import read_patn_annotations
 from .augmentation_plan import plan_generation, real_subset
+
+
+def annotated_images(data_root: str, split: str
+                     ) -> tuple[dict[str, np.ndarray], list[str]]:
+    """The split's keypoints and the sorted names of its annotated images
+    that are in ``split/`` (those missing are counted on stderr)."""
+    annotations = read_patn_annotations(osp.join(
+        data_root, f'market-annotation-{split}.csv'))
+    names = sorted(n for n in annotations
+                   if osp.isfile(osp.join(data_root, split, n)))
+    missing = len(annotations) - len(names)
+    if missing:
+        print(f'[augment] {missing} annotated image(s) are not in '
+              f'{split}/ and are left out', file=sys.stderr)
+    return annotations, names
 
 
 def write_augmented_set(data_root: str, split: str, out: str,
@@ -31,14 +47,7 @@ def write_augmented_set(data_root: str, split: str, out: str,
     annotation csv in ``frame``), or with ``copy_source`` the source image
     itself (the baseline that adds no new pose). Writes
     ``out/generated.csv``; returns the counts and the folder."""
-    annotations = read_patn_annotations(osp.join(
-        data_root, f'market-annotation-{split}.csv'))
-    names = sorted(n for n in annotations
-                   if osp.isfile(osp.join(data_root, split, n)))
-    missing = len(annotations) - len(names)
-    if missing:
-        print(f'[augment] {missing} annotated image(s) are not in '
-              f'{split}/ and are left out', file=sys.stderr)
+    annotations, names = annotated_images(data_root, split)
     real = real_subset(names, real_fraction, seed)
     plan = plan_generation(real, num, seed)
     out_dir = osp.join(out, 'bounding_box_train')

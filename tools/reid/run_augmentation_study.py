@@ -35,7 +35,9 @@ import sys
 import numpy as np
 
 from mmrepose.apis import PoseTransferInferencer
-from mmrepose.reid.augmented_set import write_augmented_set
+from mmrepose.reid import real_subset
+from mmrepose.reid.augmented_set import (annotated_images,
+                                         write_augmented_set)
 from mmrepose.reid.reid_net import ARCHS
 from mmrepose.reid.trainer import train_and_score
 from mmrepose.utils import parse_image_size
@@ -75,9 +77,8 @@ def run_one(args: argparse.Namespace, fraction: float, seed: int,
             return json.load(f)
     with open(osp.join(args.data_root, 'meta.json')) as f:
         frame = tuple(json.load(f)['size'])
-    real = round(fraction * len([
-        n for n in os.listdir(osp.join(args.data_root, SPLIT))
-        if n.endswith('.jpg')]))
+    real = len(real_subset(annotated_images(args.data_root, SPLIT)[1],
+                           fraction, seed))
     num = 0 if condition == 'real' else round(real *
                                               args.generated_per_real)
     write_augmented_set(args.data_root, SPLIT, run_dir, fraction, num, seed,
