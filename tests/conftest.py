@@ -100,6 +100,20 @@ def tiny_vae_dir(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope='session')
+def tiny_sd_dir(tmp_path_factory) -> Path:
+    """A tiny random Stable Diffusion folder (unet/, vae/, text_encoder/,
+    tokenizer/, scheduler/) whose tokenizer knows SynthFashion's words."""
+    from mmrepose.datasets.synthesis.captions import COLOUR_NAMES
+    from mmrepose.models.stable_diffusion import (caption_words,
+                                                  write_tiny_stable_diffusion)
+    words = caption_words(['a woman with long hair in a top and trousers, '
+                           'seen from the side', *COLOUR_NAMES.values()])
+    return Path(write_tiny_stable_diffusion(
+        str(tmp_path_factory.mktemp('sd') / 'tiny-sd'), words, width=16,
+        text_width=16, max_length=24))
+
+
 def save_random_checkpoint(config: str | Path, path: Path,
                            adjust=None) -> Path:
     """The config's model with seed-0 random weights (``adjust(model)`` may

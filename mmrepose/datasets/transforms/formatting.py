@@ -9,7 +9,7 @@ from mmrepose.registry import TRANSFORMS
 from mmrepose.structures import PoseTransferDataSample
 
 META_KEYS = ('pair_name', 'source_img_path', 'target_img_path', 'ori_shape',
-             'img_shape', 'flip', 'pose_encoding')
+             'img_shape', 'flip', 'pose_encoding', 'prompt')
 
 
 def image_to_tensor(img: np.ndarray) -> torch.Tensor:

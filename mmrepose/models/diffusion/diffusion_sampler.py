@@ -105,14 +105,17 @@ class DiffusionSampler:
         num_steps: Number of denoising steps.
         cfg_scale: w_c (1 disables the unconditional branch).
         clip_sample: Clip x0 to [-1, 1] (pixel space).
+        learned_variance: The model predicts the variance (``v``); DDPM
+            without it uses the fixed posterior variance.
     """
 
     def __init__(self, diffusion: GaussianDiffusion, sampler: str = 'ddim',
                  num_steps: int = 50, cfg_scale: float = 2.0,
-                 clip_sample: bool = True):
+                 clip_sample: bool = True, learned_variance: bool = True):
         if num_steps < 1:
             raise ValueError(f'num_steps must be >= 1, got {num_steps}')
-        self.scheduler = build_noise_scheduler(sampler, diffusion, clip_sample)
+        self.scheduler = build_noise_scheduler(sampler, diffusion, clip_sample,
+                                               learned_variance)
         self.sampler = sampler
         self.num_steps = num_steps
         self.cfg_scale = cfg_scale

@@ -1,7 +1,8 @@
 """Gaussian diffusion of RePoseDM (paper Sec. 3.1, Eqs. 1-4; method.md sec. 1).
 
 Forward process ``x_t = sqrt(ab_t) x_0 + sqrt(1 - ab_t) eps`` with a linear
-beta schedule (1e-4 .. 2e-2, T = 1000), and the training loss of improved
+beta schedule (1e-4 .. 2e-2, T = 1000; RePoseSD: the scaled-linear schedule
+of its Stable Diffusion folder), and the training loss of improved
 DDPM (Nichol & Dhariwal 2021) with a learned-range variance:
 
     L = mean((eps - eps_theta)^2) + lambda_vlb * L_vlb
@@ -68,6 +69,8 @@ class GaussianDiffusion(nn.Module):
         decoder_nll: ``'discretized'`` (pixel space, 8-bit images in [-1, 1])
             or ``'gaussian'`` (latent space) for the t = 0 term.
         prediction_type: ``'epsilon'`` or ``'v_prediction'`` (module doc).
+        beta_schedule: ``'linear'`` (the paper's) or ``'scaled_linear'``
+            (Stable Diffusion's: linear in sqrt(beta)).
     """
 
     PREDICTION_TYPES = ('epsilon', 'v_prediction')
@@ -75,7 +78,8 @@ class GaussianDiffusion(nn.Module):
     def __init__(self, num_timesteps: int = 1000, beta_start: float = 1e-4,
                  beta_end: float = 2e-2, vlb_weight: float = 1.0,
                  decoder_nll: str = 'discretized',
-                 prediction_type: str = 'epsilon'):
+                 prediction_type: str = 'epsilon',
+                 beta_schedule: str = 'linear'):
         super().__init__()
         if prediction_type not in self.PREDICTION_TYPES:
             raise ValueError(f'prediction_type must be one of '
@@ -92,8 +96,15 @@ class GaussianDiffusion(nn.Module):
         self.num_timesteps = num_timesteps
         self.vlb_weight = vlb_weight
         self.decoder_nll = decoder_nll
-        betas = torch.linspace(beta_start, beta_end, num_timesteps,
-                               dtype=torch.float64)
+        if beta_schedule == 'linear':
+            betas = torch.linspace(beta_start, beta_end, num_timesteps,
+                                   dtype=torch.float64)
+        elif beta_schedule == 'scaled_linear':
+            betas = torch.linspace(beta_start**0.5, beta_end**0.5,
+                                   num_timesteps, dtype=torch.float64)**2
+        else:
+            raise ValueError(f"beta_schedule must be 'linear' or "
+                             f"'scaled_linear', got {beta_schedule!r}")
         alphas_cumprod = torch.cumprod(1.0 - betas, 0)
         prev = torch.cat([torch.ones(1, dtype=torch.float64),
                           alphas_cumprod[:-1]])

@@ -40,8 +40,11 @@ _CLIPPING = ('ddpm', 'ddim')  # the schedulers that take ``clip_sample``
 
 
 def build_noise_scheduler(name: str, diffusion: GaussianDiffusion,
-                          clip_sample: bool) -> SchedulerMixin:
-    """A fresh diffusers scheduler ``name`` on ``diffusion``'s betas."""
+                          clip_sample: bool,
+                          learned_variance: bool = True) -> SchedulerMixin:
+    """A fresh diffusers scheduler ``name`` on ``diffusion``'s betas;
+    DDPM of a model without a learned variance uses the posterior's
+    (``fixed_small``)."""
     cls = DIFFUSION_SCHEDULERS.get(name)
     if cls is None:
         raise KeyError(f'unknown sampler {name!r}; choose from '
@@ -49,6 +52,8 @@ def build_noise_scheduler(name: str, diffusion: GaussianDiffusion,
     kwargs = dict(num_train_timesteps=diffusion.num_timesteps,
                   trained_betas=diffusion.betas.double().cpu().numpy(),
                   prediction_type='epsilon', **_DEFAULTS.get(name, {}))
+    if name == 'ddpm' and not learned_variance:
+        kwargs['variance_type'] = 'fixed_small'
     if name in _CLIPPING:
         kwargs['clip_sample'] = clip_sample
     return cls(**kwargs)

@@ -45,16 +45,18 @@ from mmrepose.datasets.transforms.pose_maps import pose_encoding_channels
 from mmrepose.registry import MODELS
 from mmrepose.structures import PoseTransferDataSample, unit_range_to_images
 from ..alignment import AlignmentOutput
-from ..diffusion import DenoiseFn, DiffusionSampler, GuidanceFn, KnownRegion
-from ..guidance import stack_target_keypoints
+from ..diffusion import (DenoiseFn, DiffusionSampler, GuidanceFn,
+                         KnownRegion, conditional_denoiser,
+                         merge_sampling_cfg)
 from ..unets.cross_attention_cache import cache_cross_attention
+from .pif_guided_editor import PIFGuidedEditor
 
 DEFAULT_TEST_CFG = dict(sampler='ddim', num_steps=50, cfg_scale=2.0, seed=0,
                         progress=True, autocast=None)
 
 
 @MODELS.register_module()
-class RePoseDM(BaseModel):
+class RePoseDM(PIFGuidedEditor, BaseModel):
     """Pose-guided person image synthesis with a conditional diffusion model.
 
     Args:
@@ -221,28 +223,11 @@ class RePoseDM(BaseModel):
         x_t = self.diffusion.q_sample(x0, t, noise)
         pred, v = self.unet(x_t, t, pose_in, tokens)
         eps = self.diffusion.eps_from_prediction(pred, x_t, t)
-        if self.pose_interaction_field is not None:
-            keypoints = self.pif_targets(data_samples, x0.device)
-            if keypoints is None:
-                raise KeyError('PIF guidance needs the target keypoints: '
-                               'data samples with target_keypoints')
-            # Eq. 15, not on the samples whose condition was dropped
-            eps, stats = self.pose_interaction_field.training_eps(
-                eps, x_t, t, self.diffusion,
-                self.autoencoder.decode_for_guidance, keypoints,
-                target_images=inputs['target_img'], sample_mask=~drop)
-            losses.update(stats)
+        # Eq. 15, not on the samples whose condition was dropped
+        eps, stats = self.pif_training_eps(eps, x_t, t, data_samples,
+                                           inputs['target_img'], drop)
+        losses.update(stats)
         return {**self.diffusion.loss(eps, v, x0, x_t, t, noise), **losses}
-
-    def pif_targets(self, data_samples: list | None,
-                    device: torch.device) -> Tensor | None:
-        """``(B, 18, 2)`` target keypoints of the data samples for PIF
-        guidance; None for models without PIF or samples without
-        ``target_keypoints``."""
-        if self.pose_interaction_field is None or not data_samples or any(
-                'target_keypoints' not in s for s in data_samples):
-            return None
-        return stack_target_keypoints(data_samples, device)
 
     def _forward_tensor(self, inputs: dict[str, Tensor]) -> tuple[Tensor, Any]:
         """One denoiser call at random t (for benchmarks and export)."""
@@ -275,15 +260,7 @@ class RePoseDM(BaseModel):
     # -- sampling -------------------------------------------------------------
     def sampling_cfg(self, overrides: dict[str, Any]) -> dict[str, Any]:
         """``test_cfg`` with ``overrides`` (keys of ``test_cfg`` only)."""
-        unknown = set(overrides) - set(self.test_cfg)
-        if unknown:
-            raise TypeError(f'unknown sampling options {sorted(unknown)}; '
-                            f'choose from {sorted(self.test_cfg)}')
-        cfg = {**self.test_cfg, **overrides}
-        if cfg['autocast'] not in (None, 'bf16'):
-            raise ValueError(f"autocast must be None or 'bf16', got "
-                             f"{cfg['autocast']!r}")
-        return cfg
+        return merge_sampling_cfg(self.test_cfg, overrides)
 
     def denoiser(self, inputs: dict[str, Tensor], cfg: dict[str, Any],
                  guidance: GuidanceFn | None = None,
@@ -295,38 +272,12 @@ class RePoseDM(BaseModel):
         U-Net projects the tokens to keys and values once), and
         ``guidance`` defaults to the model's PIF guidance (Eq. 16) towards
         ``target_keypoints`` when ``guidance_scale`` is not 0."""
-        if guidance is None and self.pose_interaction_field is not None \
-                and cfg['guidance_scale'] != 0:
-            if target_keypoints is None:
-                raise ValueError('PIF guidance needs target_keypoints '
-                                 '(or guidance_scale=0)')
-            guidance = self.pose_interaction_field.guidance_fn(
-                self.diffusion, self.autoencoder.decode_for_guidance,
-                target_keypoints,
-                cfg_scale=cfg['cfg_scale'], scale=cfg['guidance_scale'])
+        if guidance is None:
+            guidance = self.pif_guidance(cfg, target_keypoints)
         pose_in, tokens, _ = self.condition(inputs)
-        null_pose, null_tokens = self.null_condition(pose_in, tokens)
-
-        def denoise(x: Tensor, t: Tensor, *condition: Tensor
-                    ) -> tuple[Tensor, Tensor | None]:
-            with torch.autocast(pose_in.device.type, dtype=torch.bfloat16,
-                                enabled=cfg['autocast'] == 'bf16'):
-                pred, v = self.unet(x, t, *condition)
-            eps = self.diffusion.eps_from_prediction(pred.float(), x, t)
-            return eps, None if v is None else v.float()
-
-        both_pose = torch.cat([pose_in, null_pose])
-        both_tokens = torch.cat([tokens, null_tokens])
-
-        def model_fn(x: Tensor, t: Tensor, with_uncond: bool):
-            if not with_uncond:
-                eps, v = denoise(x, t, pose_in, tokens)
-                return eps, v, None
-            eps, v = denoise(torch.cat([x, x]), torch.cat([t, t]),
-                             both_pose, both_tokens)
-            n = x.shape[0]
-            return eps[:n], None if v is None else v[:n], eps[n:]
-
+        model_fn = conditional_denoiser(
+            self.unet, self.diffusion, (pose_in, tokens),
+            self.null_condition(pose_in, tokens), cfg['autocast'])
         shape = (pose_in.shape[0], self.unet.sample_channels,
                  *pose_in.shape[-2:])
         return model_fn, guidance, shape
