@@ -32,16 +32,8 @@ class ConvEstimator(nn.Module):
 
 
 def model_cfg(sd, pif=False):
-    cfg = dict(
-        type='RePoseSD',
-        unet=dict(type='PoseConcatUNet', path=f'{sd}/unet'),
-        text_encoder=dict(type='CLIPTextEncoder',
-                          text_encoder=f'{sd}/text_encoder',
-                          tokenizer=f'{sd}/tokenizer'),
-        autoencoder=dict(type='LatentAutoencoderKL', path=f'{sd}/vae'),
-        diffusion=dict(type='SchedulerConfigDiffusion',
-                       path=f'{sd}/scheduler'),
-        test_cfg=dict(num_steps=2, progress=False))
+    cfg = dict(type='RePoseSD', sd_folder=str(sd),
+               test_cfg=dict(num_steps=2, progress=False))
     if pif:
         cfg['pose_interaction_field'] = dict(
             type='PoseInteractionField', estimator=ConvEstimator(),
@@ -105,6 +97,20 @@ def test_missing_part_is_a_one_line_error(tiny_sd_dir, tmp_path, part):
     message = str(err.value)
     assert '\n' not in message and str(sd / part) in message
     assert f'{part}/ sub-folder' in message
+
+
+def test_explicit_parts_override_the_folder(tiny_sd_dir):
+    sd = str(tiny_sd_dir)
+    model = MODELS.build(dict(
+        type='RePoseSD', sd_folder=sd,
+        unet=dict(gradient_checkpointing=True),
+        diffusion=dict(type='GaussianDiffusion', vlb_weight=0.0,
+                       decoder_nll='gaussian')))
+    assert model.unet.unet.is_gradient_checkpointing
+    assert model.diffusion.betas[-1].item() == pytest.approx(0.02)
+    with pytest.raises(ValueError, match='give sd_folder'):
+        MODELS.build(dict(type='RePoseSD', unet=dict(
+            type='PoseConcatUNet', path=f'{sd}/unet')))
 
 
 def test_schedule_matches_the_folders_diffusers_scheduler(tiny_sd_dir):

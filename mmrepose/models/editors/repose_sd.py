@@ -40,6 +40,7 @@ from mmrepose.registry import MODELS
 from mmrepose.structures import PoseTransferDataSample, unit_range_to_images
 from ..diffusion import (DiffusionSampler, GuidanceFn, conditional_denoiser,
                          merge_sampling_cfg)
+from ..stable_diffusion import part_configs
 from ..unets.cross_attention_cache import cache_cross_attention
 from .pif_guided_editor import PIFGuidedEditor
 
@@ -52,11 +53,15 @@ class RePoseSD(PIFGuidedEditor, BaseModel):
     """Text- and pose-conditioned Stable Diffusion with PIF guidance.
 
     Args:
-        unet: :class:`PoseConcatUNet` config.
-        text_encoder: :class:`CLIPTextEncoder` config.
-        autoencoder: :class:`LatentAutoencoderKL` config.
+        sd_folder: A local diffusers Stable Diffusion folder; every part not
+            configured otherwise loads from its sub-folder (``unet/``,
+            ``vae/``, ``text_encoder/``, ``tokenizer/``, ``scheduler/``).
+        unet: :class:`PoseConcatUNet` config (merged over the folder's,
+            e.g. ``dict(gradient_checkpointing=True)``).
+        text_encoder: :class:`CLIPTextEncoder` config (likewise).
+        autoencoder: :class:`LatentAutoencoderKL` config (likewise).
         diffusion: ``SchedulerConfigDiffusion`` (or ``GaussianDiffusion``)
-            config.
+            config (likewise).
         pose_interaction_field: :class:`PoseInteractionField` config
             (RePoseSD); None: the HumanSD-style baseline.
         cfg_dropout: Probability of dropping prompt and pose together.
@@ -67,8 +72,10 @@ class RePoseSD(PIFGuidedEditor, BaseModel):
         data_preprocessor: :class:`PoseTransferDataPreprocessor` config.
     """
 
-    def __init__(self, unet: dict, text_encoder: dict, autoencoder: dict,
-                 diffusion: dict,
+    def __init__(self, sd_folder: str | None = None,
+                 unet: dict | None = None, text_encoder: dict | None = None,
+                 autoencoder: dict | None = None,
+                 diffusion: dict | None = None,
                  pose_interaction_field: dict | None = None,
                  cfg_dropout: float = 0.1, test_cfg: dict | None = None,
                  data_preprocessor: dict | None = None,
@@ -76,10 +83,14 @@ class RePoseSD(PIFGuidedEditor, BaseModel):
         super().__init__(
             data_preprocessor=data_preprocessor
             or dict(type='PoseTransferDataPreprocessor'), init_cfg=init_cfg)
-        self.autoencoder = MODELS.build(autoencoder)
-        self.text_encoder = MODELS.build(text_encoder)
-        self.unet = MODELS.build(unet)
-        self.diffusion = MODELS.build(diffusion)
+        parts = self._part_configs(sd_folder, unet=unet,
+                                   text_encoder=text_encoder,
+                                   autoencoder=autoencoder,
+                                   diffusion=diffusion)
+        self.autoencoder = MODELS.build(parts['autoencoder'])
+        self.text_encoder = MODELS.build(parts['text_encoder'])
+        self.unet = MODELS.build(parts['unet'])
+        self.diffusion = MODELS.build(parts['diffusion'])
         self.pose_interaction_field = pose_interaction_field and \
             MODELS.build(pose_interaction_field)
         latent = self.autoencoder.latent_channels
@@ -100,6 +111,25 @@ class RePoseSD(PIFGuidedEditor, BaseModel):
         self.test_cfg = {**DEFAULT_TEST_CFG, **(test_cfg or {})}
         if self.pose_interaction_field is not None:
             self.test_cfg.setdefault('guidance_scale', 1.0)
+
+    @staticmethod
+    def _part_configs(sd_folder: str | None,
+                      **given: dict | None) -> dict[str, dict]:
+        """Each part's config: the given one over the folder's (alone when
+        it names another type)."""
+        folder = {} if sd_folder is None else part_configs(sd_folder)
+        missing = [name for name, cfg in given.items()
+                   if cfg is None and name not in folder]
+        if missing:
+            raise ValueError(f'give sd_folder (a Stable Diffusion folder) or '
+                             f'configs of {missing}')
+        configs = {}
+        for name, cfg in given.items():
+            base = folder.get(name, {})
+            if cfg and cfg.get('type', base.get('type')) != base.get('type'):
+                base = {}
+            configs[name] = {**base, **(cfg or {})}
+        return configs
 
     # -- conditioning -------------------------------------------------------
     @staticmethod
@@ -214,7 +244,8 @@ class RePoseSD(PIFGuidedEditor, BaseModel):
                                         null, cfg['autocast'])
         sampler = DiffusionSampler(self.diffusion, cfg['sampler'],
                                    cfg['num_steps'], cfg['cfg_scale'],
-                                   clip_sample=False, learned_variance=False)
+                                   clip_sample=not self.autoencoder.is_latent,
+                                   learned_variance=False)
         device = target_pose.device
         generator = torch.Generator(device=device).manual_seed(int(cfg['seed']))
         with cache_cross_attention(self.unet):

@@ -1,11 +1,12 @@
 """RePoseSD's Stable Diffusion parts (Sec. 4.4), each loaded from a local
 diffusers folder."""
 from .clip_text_encoder import CLIPTextEncoder
-from .folder import SD_PARTS, require_part
+from .folder import SD_PARTS, part_configs, require_part
 from .pose_concat_unet import PoseConcatUNet, widen_input_conv
 from .scheduler_config import SchedulerConfigDiffusion
 from .tiny_folder import caption_words, write_tiny_stable_diffusion
 
 __all__ = ['CLIPTextEncoder', 'PoseConcatUNet', 'SD_PARTS',
-           'SchedulerConfigDiffusion', 'caption_words', 'require_part',
+           'SchedulerConfigDiffusion', 'caption_words', 'part_configs',
+           'require_part',
            'widen_input_conv', 'write_tiny_stable_diffusion']

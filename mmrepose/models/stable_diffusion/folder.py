@@ -1,9 +1,9 @@
 """A local Stable Diffusion folder in diffusers' layout (RePoseSD, Sec. 4.4).
 
 RePoseSD's parts load from the sub-folders of a ``stable-diffusion-2-1-base``
-folder as diffusers saves it; nothing is downloaded. :func:`require_part`
-turns a missing part into a one-line error naming the path and what goes
-there.
+folder as diffusers saves it; nothing is downloaded. :func:`part_configs`
+gives the parts' configs for a folder; :func:`require_part` turns a missing
+part into a one-line error naming the path and what goes there.
 """
 from __future__ import annotations
 
@@ -35,3 +35,18 @@ def require_part(path: str, part: str) -> str:
             f'stable-diffusion-2-1-base folder; put it there or set the '
             f'config\'s sd_folder)')
     return path
+
+
+def part_configs(folder: str) -> dict[str, dict]:
+    """Configs of RePoseSD's parts loaded from the Stable Diffusion folder
+    ``folder``: ``unet``, ``text_encoder``, ``autoencoder``,
+    ``diffusion``."""
+    return dict(
+        unet=dict(type='PoseConcatUNet', path=osp.join(folder, 'unet')),
+        text_encoder=dict(type='CLIPTextEncoder',
+                          text_encoder=osp.join(folder, 'text_encoder'),
+                          tokenizer=osp.join(folder, 'tokenizer')),
+        autoencoder=dict(type='LatentAutoencoderKL',
+                         path=osp.join(folder, 'vae')),
+        diffusion=dict(type='SchedulerConfigDiffusion',
+                       path=osp.join(folder, 'scheduler')))

@@ -37,8 +37,9 @@ class PoseConcatUNet(nn.Module):
 
     Args:
         path: Folder of the U-Net (``unet/`` of a Stable Diffusion folder).
-        pose_channels: Channels of the pose latent (the VAE's latent
-            channels, 4).
+        pose_channels: Channels of the pose latent; None: the U-Net's
+            sample channels (the pose image is encoded like the image: 4
+            for SD's VAE).
         gradient_checkpointing: Trade compute for memory (512 px
             fine-tuning).
 
@@ -48,13 +49,15 @@ class PoseConcatUNet(nn.Module):
 
     learn_sigma = False
 
-    def __init__(self, path: str, pose_channels: int = 4,
+    def __init__(self, path: str, pose_channels: int | None = None,
                  gradient_checkpointing: bool = False):
         super().__init__()
         from diffusers import UNet2DConditionModel
         self.unet = UNet2DConditionModel.from_pretrained(
             require_part(path, 'unet'), local_files_only=True)
         self.sample_channels = int(self.unet.config.out_channels)
+        if pose_channels is None:
+            pose_channels = self.sample_channels
         self.pose_channels = pose_channels
         in_channels = int(self.unet.config.in_channels)
         if in_channels == self.sample_channels:

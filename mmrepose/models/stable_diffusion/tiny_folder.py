@@ -5,7 +5,8 @@ offline on CPU: the tests' fixture and ``tools/misc/make_tiny_sd.py``.
 
 Same architecture family as SD 2.1 (a cross-attention ``UNet2DConditionModel``
 with linear projections, an ``AutoencoderKL``, a CLIP text transformer, the
-scaled-linear 1,000-step schedule), with small widths. The tokenizer's
+scaled-linear 1,000-step schedule), with small widths; optionally without
+the VAE (pixel space). The tokenizer's
 vocabulary is the characters a-z plus the given words whole (byte-pair
 merges that build each word), so a caption of known words is one token per
 word and any other word is spelled out.
@@ -66,7 +67,8 @@ def write_clip_tokenizer(out: str, words: Iterable[str],
 
 
 def write_tiny_stable_diffusion(out: str, words: Iterable[str] = (),
-                                vae: str | None = None, width: int = 32,
+                                vae: str | None = None, pixel: bool = False,
+                                width: int = 32,
                                 text_width: int = 32, max_length: int = 32,
                                 seed: int = 0) -> str:
     """Write the folder ``out`` and return it.
@@ -78,6 +80,9 @@ def write_tiny_stable_diffusion(out: str, words: Iterable[str] = (),
             ``vae/`` (e.g. ``tools/analysis/train_small_vae.py``'s); None:
             a random one downsampling 4x (enough for tests, useless for
             images).
+        pixel: Write no ``vae/`` and a U-Net on 3-channel images, for
+            RePoseSD in pixel space (``IdentityAutoencoder``): trainable on
+            CPU at 64x44 where no trained VAE is at hand.
         width: The U-Net's first block width (the second is twice it).
         text_width: The text encoder's width (= cross-attention width).
         max_length: Tokens per prompt.
@@ -94,7 +99,9 @@ def write_tiny_stable_diffusion(out: str, words: Iterable[str] = (),
         num_attention_heads=4, max_position_embeddings=max_length,
         projection_dim=text_width, bos_token_id=0, eos_token_id=1,
         pad_token_id=1)).save_pretrained(osp.join(out, 'text_encoder'))
-    if vae is None:
+    if pixel:
+        latent_channels = 3
+    elif vae is None:
         AutoencoderKL(
             in_channels=3, out_channels=3, latent_channels=4,
             block_out_channels=(16, 32, 32), layers_per_block=1,
@@ -104,8 +111,9 @@ def write_tiny_stable_diffusion(out: str, words: Iterable[str] = (),
         ).save_pretrained(osp.join(out, 'vae'))
     else:
         shutil.copytree(vae, osp.join(out, 'vae'), dirs_exist_ok=True)
-    with open(osp.join(out, 'vae', 'config.json')) as f:
-        latent_channels = int(json.load(f)['latent_channels'])
+    if not pixel:
+        with open(osp.join(out, 'vae', 'config.json')) as f:
+            latent_channels = int(json.load(f)['latent_channels'])
     UNet2DConditionModel(
         in_channels=latent_channels, out_channels=latent_channels,
         block_out_channels=(width, 2 * width), layers_per_block=1,

@@ -1,0 +1,15 @@
+# RePoseSD at CPU scale: synthfashion_tiny_humansd.py plus PIF guidance
+# (eps_tilde of Eq. 15 in training, the Eq. 16 term at sampling) from the
+# SynthFashion AE-HRNet-W16 (docs/reposesd.md).
+#   python tools/train.py configs/reposesd/synthfashion_tiny.py
+_base_ = [
+    './synthfashion_tiny_humansd.py', '../_base_/guidance/pif.py',
+    '../_base_/pose_estimators/ae_hrnet_w16_synthfashion.py'
+]
+
+model = dict(
+    pose_interaction_field=dict(
+        _base_.pose_interaction_field,
+        # 64 px images, x2 for the estimator made for 128 px
+        estimator=dict(_base_.pose_estimator, scale=2.0)),
+    test_cfg=dict(guidance_scale=1.0))  # s of Eq. 16

@@ -1,0 +1,44 @@
+# The HumanSD-style baseline at CPU scale: a tiny SD-shaped model (random
+# init; U-Net and CLIP text encoder of SD's family, in pixel space) trained
+# on SynthFashion captions + poses at 64x44 (docs/reposesd.md). Make the
+# folder first (its tokenizer learns the captions' words):
+#   python tools/misc/make_tiny_sd.py --out work_dirs/tiny_sd_synthfashion \
+#       --captions data/synthfashion/captions-train.json --pixel
+#   python tools/train.py configs/reposesd/synthfashion_tiny_humansd.py
+_base_ = [
+    '../_base_/datasets/synthfashion.py', '../_base_/models/reposesd.py',
+    '../_base_/schedules/adamw_2k.py', '../_base_/default_runtime.py'
+]
+
+image_size = (64, 44)  # (H, W)
+model = dict(
+    sd_folder='work_dirs/tiny_sd_synthfashion',
+    # no VAE at this size: a random one cannot make images and SD's is not
+    # at hand on CPU; diffusion runs on the pixels
+    autoencoder=dict(type='IdentityAutoencoder'),
+    test_cfg=dict(num_steps=20, cfg_scale=2.0))
+
+# one pair per captioned target image (text-to-image sees each image once)
+dataset = dict(type='CaptionedPoseDataset')
+train_dataloader = dict(batch_size=16, num_workers=0,
+                        persistent_workers=False, dataset=dataset)
+val_dataloader = dict(batch_size=16, num_workers=0, persistent_workers=False,
+                      dataset=dataset)
+test_dataloader = val_dataloader
+
+# the text-to-image scores: does the person stand in the given pose? (the
+# SimpleBaseline judge, not the estimator PIF guides with)
+val_evaluator = [
+    dict(type='PoseAccuracy', protocol='synthfashion',
+         estimator=dict(
+             type='MMPoseEstimator',
+             config='configs/pose_estimators/'
+             'simplebaseline_res18_synthfashion_128.py',
+             checkpoint='checkpoints/pose_estimators/'
+             'simplebaseline_res18_synthfashion_128.pth',
+             scale=2.0)),
+]
+test_evaluator = val_evaluator
+default_hooks = dict(logger=dict(interval=20),
+                     checkpoint=dict(interval=500, max_keep_ckpts=2))
+env_cfg = dict(dist_cfg=dict(backend='gloo'))
