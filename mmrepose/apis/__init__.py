@@ -1,8 +1,9 @@
 from .init_model import CheckpointMismatchError, init_model, load_weights
 from .pose_transfer_inferencer import PoseTransferInferencer
 from .target_pose import PoseInputError, load_target_pose
+from .text_pose_inferencer import TextPoseInferencer
 
 __all__ = [
-    'PoseTransferInferencer', 'CheckpointMismatchError', 'PoseInputError',
+    'PoseTransferInferencer', 'TextPoseInferencer', 'CheckpointMismatchError', 'PoseInputError',
     'init_model', 'load_weights', 'load_target_pose'
 ]

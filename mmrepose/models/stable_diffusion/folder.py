@@ -32,8 +32,8 @@ def require_part(path: str, part: str) -> str:
         raise FileNotFoundError(
             f'Stable Diffusion {part!r} not found: {path} has no {marker} '
             f'(expected {what}, the {part}/ sub-folder of a diffusers '
-            f'stable-diffusion-2-1-base folder; put it there or set the '
-            f'config\'s sd_folder)')
+            f'stable-diffusion-2-1-base folder; put it there or set '
+            f'model.sd_folder)')
     return path
 
 
