@@ -26,17 +26,19 @@ val_dataloader = dict(batch_size=16, num_workers=0, persistent_workers=False,
                       dataset=dataset)
 test_dataloader = val_dataloader
 
-# the text-to-image scores: does the person stand in the given pose? (the
-# SimpleBaseline judge, not the estimator PIF guides with)
+# the text-to-image scores: does the person stand in the given pose? The
+# SimpleBaseline judge, not the estimator PIF guides with, finds the person:
+# PCK and mean error as the ablation, and HumanSD's pose AP / AP(m) / CAP /
+# PCE (AP(m) is -1 here: 64x44 people are smaller than COCO's medium range)
+judge = dict(
+    type='MMPoseEstimator',
+    config='configs/pose_estimators/simplebaseline_res18_synthfashion_128.py',
+    checkpoint='checkpoints/pose_estimators/'
+    'simplebaseline_res18_synthfashion_128.pth',
+    scale=2.0)
 val_evaluator = [
-    dict(type='PoseAccuracy', protocol='synthfashion',
-         estimator=dict(
-             type='MMPoseEstimator',
-             config='configs/pose_estimators/'
-             'simplebaseline_res18_synthfashion_128.py',
-             checkpoint='checkpoints/pose_estimators/'
-             'simplebaseline_res18_synthfashion_128.pth',
-             scale=2.0)),
+    dict(type='PoseAccuracy', protocol='synthfashion', estimator=judge),
+    dict(type='HumanSDPoseMetric', protocol='synthfashion', estimator=judge),
 ]
 test_evaluator = val_evaluator
 default_hooks = dict(logger=dict(interval=20),

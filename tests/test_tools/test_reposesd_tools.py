@@ -52,6 +52,8 @@ def test_tiny_reposesd_trains_and_tests(synthfashion_64, tmp_path,
     metrics = json.loads(records[0].read_text())['metrics']
     pck = [v for k, v in metrics.items() if k.endswith('pck@0.1')]
     assert len(pck) == 1 and 0 <= pck[0] <= 1
+    assert 0 <= metrics['synthfashion/pose_ap'] <= 1
+    assert metrics['synthfashion/pce'] >= 0
     assert len(list((work / 'generated').glob('*.png'))) == 2
     if config != 'synthfashion_tiny':
         return

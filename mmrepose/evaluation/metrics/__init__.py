@@ -1,6 +1,7 @@
 from .base import (CUSTOM_PROTOCOL, NOT_COMPARABLE, PerImageMetric,
                    PoseTransferMetric)
 from .fid import FID
+from .humansd_pose import HumanSDPoseMetric
 from .lpips import LPIPS
 from .masked_l1 import MaskedL1
 from .part_colour_error import PartColourError
@@ -10,7 +11,7 @@ from .ssim import SSIM, ImageTooSmallError, ssim_score
 
 __all__ = [
     'PoseTransferMetric', 'PerImageMetric', 'FID', 'SSIM', 'LPIPS', 'PSNR',
-    'MaskedL1', 'PartColourError', 'PoseAccuracy', 'ssim_score',
+    'MaskedL1', 'PartColourError', 'PoseAccuracy', 'HumanSDPoseMetric', 'ssim_score',
     'ImageTooSmallError',
     'CUSTOM_PROTOCOL', 'NOT_COMPARABLE'
 ]
