@@ -82,7 +82,9 @@ def write_tiny_stable_diffusion(out: str, words: Iterable[str] = (),
             images).
         pixel: Write no ``vae/`` and a U-Net on 3-channel images, for
             RePoseSD in pixel space (``IdentityAutoencoder``): trainable on
-            CPU at 64x44 where no trained VAE is at hand.
+            CPU at 64x44 where no trained VAE is at hand. Its U-Net has the
+            widths and attention layout of the SynthFashion B1 U-Net
+            (three levels, attention at the coarsest only).
         width: The U-Net's first block width (the second is twice it).
         text_width: The text encoder's width (= cross-attention width).
         max_length: Tokens per prompt.
@@ -114,13 +116,23 @@ def write_tiny_stable_diffusion(out: str, words: Iterable[str] = (),
     if not pixel:
         with open(osp.join(out, 'vae', 'config.json')) as f:
             latent_channels = int(json.load(f)['latent_channels'])
+    if pixel:  # attention at 1/4 of the image only (at full size it costs
+        # ~30x the convolutions at 64x44): the SynthFashion B1 U-Net's layout
+        layout = dict(block_out_channels=(width, 2 * width, 2 * width),
+                      down_block_types=('DownBlock2D', 'DownBlock2D',
+                                        'CrossAttnDownBlock2D'),
+                      up_block_types=('CrossAttnUpBlock2D', 'UpBlock2D',
+                                      'UpBlock2D'),
+                      attention_head_dim=(4, 8, 8))
+    else:  # SD's: attention on the finer latent levels
+        layout = dict(block_out_channels=(width, 2 * width),
+                      down_block_types=('CrossAttnDownBlock2D', 'DownBlock2D'),
+                      up_block_types=('UpBlock2D', 'CrossAttnUpBlock2D'),
+                      attention_head_dim=(4, 8))
     UNet2DConditionModel(
         in_channels=latent_channels, out_channels=latent_channels,
-        block_out_channels=(width, 2 * width), layers_per_block=1,
-        down_block_types=('CrossAttnDownBlock2D', 'DownBlock2D'),
-        up_block_types=('UpBlock2D', 'CrossAttnUpBlock2D'),
-        cross_attention_dim=text_width, attention_head_dim=(4, 8),
-        use_linear_projection=True, norm_num_groups=min(width, 32),
+        layers_per_block=1, cross_attention_dim=text_width,
+        use_linear_projection=True, norm_num_groups=min(width, 32), **layout,
     ).save_pretrained(osp.join(out, 'unet'))
     # SD 2.1-base's schedule
     DDPMScheduler(num_train_timesteps=1000, beta_start=0.00085,
