@@ -100,18 +100,28 @@ def tiny_vae_dir(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope='session')
-def tiny_sd_dir(tmp_path_factory) -> Path:
-    """A tiny random Stable Diffusion folder (unet/, vae/, text_encoder/,
-    tokenizer/, scheduler/) whose tokenizer knows SynthFashion's words."""
+def _tiny_sd(tmp_path_factory, pixel: bool) -> Path:
     from mmrepose.datasets.synthesis.captions import COLOUR_NAMES
     from mmrepose.models.stable_diffusion import (caption_words,
                                                   write_tiny_stable_diffusion)
     words = caption_words(['a woman with long hair in a top and trousers, '
                            'seen from the side', *COLOUR_NAMES.values()])
     return Path(write_tiny_stable_diffusion(
-        str(tmp_path_factory.mktemp('sd') / 'tiny-sd'), words, width=16,
-        text_width=16, max_length=24))
+        str(tmp_path_factory.mktemp('sd') / 'tiny-sd'), words, pixel=pixel,
+        width=16, text_width=16, max_length=24))
+
+
+@pytest.fixture(scope='session')
+def tiny_sd_dir(tmp_path_factory) -> Path:
+    """A tiny random Stable Diffusion folder (unet/, vae/, text_encoder/,
+    tokenizer/, scheduler/) whose tokenizer knows SynthFashion's words."""
+    return _tiny_sd(tmp_path_factory, pixel=False)
+
+
+@pytest.fixture(scope='session')
+def tiny_sd_pixel_dir(tmp_path_factory) -> Path:
+    """The same without vae/, its U-Net on 3-channel images."""
+    return _tiny_sd(tmp_path_factory, pixel=True)
 
 
 def save_random_checkpoint(config: str | Path, path: Path,

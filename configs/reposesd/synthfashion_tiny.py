@@ -1,13 +1,12 @@
-# RePoseSD at CPU scale: synthfashion_tiny_humansd.py plus PIF guidance
+# RePoseSD at CPU scale: synthfashion_tiny_humansd.py with PIF guidance
 # (eps_tilde of Eq. 15 in training, the Eq. 16 term at sampling) from the
-# SynthFashion AE-HRNet-W16 (docs/reposesd.md).
+# same SynthFashion AE-HRNet-W16 in place of HumanSD's loss
+# (docs/reposesd.md).
 #   python tools/train.py configs/reposesd/synthfashion_tiny.py
-_base_ = [
-    './synthfashion_tiny_humansd.py', '../_base_/guidance/pif.py',
-    '../_base_/pose_estimators/ae_hrnet_w16_synthfashion.py'
-]
+_base_ = ['./synthfashion_tiny_humansd.py', '../_base_/guidance/pif.py']
 
 model = dict(
+    loss_weight=None,
     pose_interaction_field=dict(
         _base_.pose_interaction_field,
         # 64 px images, x2 for the estimator made for 128 px

@@ -1,12 +1,14 @@
 # The HumanSD-style baseline at CPU scale: a tiny SD-shaped model (random
 # init; U-Net and CLIP text encoder of SD's family, in pixel space) trained
-# on SynthFashion captions + poses at 64x44 (docs/reposesd.md). Make the
-# folder first (its tokenizer learns the captions' words):
+# on SynthFashion captions + poses at 64x44 with HumanSD's heatmap-guided
+# loss (docs/reposesd.md). Make the folder first (its tokenizer learns the
+# captions' words):
 #   python tools/misc/make_tiny_sd.py --out work_dirs/tiny_sd_synthfashion \
 #       --captions data/synthfashion/captions-train.json --pixel
 #   python tools/train.py configs/reposesd/synthfashion_tiny_humansd.py
 _base_ = [
     '../_base_/datasets/synthfashion.py', '../_base_/models/reposesd.py',
+    '../_base_/pose_estimators/ae_hrnet_w16_synthfashion.py',
     '../_base_/schedules/adamw_2k.py', '../_base_/default_runtime.py'
 ]
 
@@ -16,6 +18,11 @@ model = dict(
     # no VAE at this size: a random one cannot make images and SD's is not
     # at hand on CPU; diffusion runs on the pixels
     autoencoder=dict(type='IdentityAutoencoder'),
+    # HumanSD's heatmap-guided denoising loss (its threshold and weight),
+    # with the SynthFashion bottom-up estimator in HigherHRNet's place
+    loss_weight=dict(type='HumanSDHeatmapWeight',
+                     estimator=dict(_base_.pose_estimator, scale=2.0),
+                     threshold=0.05, weight=0.1),
     test_cfg=dict(num_steps=20, cfg_scale=2.0))
 
 # one pair per captioned target image (text-to-image sees each image once)

@@ -192,3 +192,52 @@ def test_prompts_and_condition_errors(tiny_sd_dir):
     a = model.sample(inputs['target_pose'][:1], ['a woman in a red top'])
     b = model.sample(inputs['target_pose'][:1], ['a man seen from the side'])
     assert not np.allclose(a.numpy(), b.numpy())
+
+
+class FixedHeatmaps(nn.Module):
+    """Heatmaps given per call, whatever the image (records its input)."""
+
+    def __init__(self, maps):
+        super().__init__()
+        self.maps = maps
+        self.seen = []
+
+    def heatmaps(self, images):
+        self.seen.append(images)
+        return self.maps.expand(images.shape[0], -1, -1, -1)
+
+
+def test_humansd_weight_counts_the_missed_joints_by_hand():
+    from mmrepose.models.stable_diffusion import HumanSDHeatmapWeight
+    maps = torch.zeros(1, 17, 8, 6)
+    maps[0, 0, :4, :3] = 1.0  # joint 0 found in the top-left quarter
+    estimator = FixedHeatmaps(maps)
+    weight = HumanSDHeatmapWeight(estimator, threshold=0.05, weight=0.1)
+    eps, noise = torch.full((2, 3, 8, 6), 0.7), torch.full((2, 3, 8, 6), -0.6)
+    w = weight(eps, noise, decode=lambda x: x, encode=lambda x: x)
+    # 16 joints missed in the found quarter, 17 elsewhere
+    expected = torch.full((2, 3, 8, 6), 1 + 0.1 * 17)
+    expected[:, :, :4, :3] = 1 + 0.1 * 16
+    torch.testing.assert_close(w, expected)
+    # the estimator saw the decoded error eps - noise, clamped to [-1, 1]
+    torch.testing.assert_close(estimator.seen[0],
+                               torch.ones(2, 3, 8, 6))
+
+
+def test_humansd_baseline_loss_is_the_weighted_mse(tiny_sd_pixel_dir):
+    """No joint found anywhere: W = 17, the loss is 1 + 0.1 * 17 = 2.7 times
+    the plain MSE of the same draw."""
+    inputs, samples = batch()
+    losses = {}
+    for name, loss_weight in (('plain', None), ('humansd', dict(
+            type='HumanSDHeatmapWeight',
+            estimator=FixedHeatmaps(torch.zeros(1, 17, 8, 6))))):
+        cfg = dict(type='RePoseSD', sd_folder=str(tiny_sd_pixel_dir),
+                   autoencoder=dict(type='IdentityAutoencoder'),
+                   loss_weight=loss_weight)
+        torch.manual_seed(0)
+        model = MODELS.build(cfg)
+        torch.manual_seed(1)
+        losses[name] = model.loss(inputs, samples)['loss_mse']
+    assert float(losses['humansd']) == pytest.approx(
+        2.7 * float(losses['plain']), rel=1e-5)

@@ -213,14 +213,18 @@ class GaussianDiffusion(nn.Module):
         return per_dim.flatten(1).mean(1) / math.log(2.0)
 
     def loss(self, eps_pred: Tensor, v: Tensor, x0: Tensor, x_t: Tensor,
-             t: Tensor, noise: Tensor) -> dict[str, Tensor]:
+             t: Tensor, noise: Tensor,
+             weights: Tensor | None = None) -> dict[str, Tensor]:
         """The hybrid loss; ``eps_pred`` may already carry the PIF term
         (eps_tilde, Eq. 15). The MSE is taken in the network's own
-        parameterization (eps or v); the vlb term sees ``eps_pred``
+        parameterization (eps or v), each element times ``weights`` when
+        given (HumanSD's heatmap weights); the vlb term sees ``eps_pred``
         detached."""
         pred = self.prediction_from_eps(eps_pred, x_t, t)
         target = self.prediction_target(x0, t, noise)
-        losses = {'loss_mse': torch.mean((target - pred)**2)}
+        squared = (target - pred)**2
+        losses = {'loss_mse': torch.mean(
+            squared if weights is None else weights * squared)}
         if self.vlb_weight > 0:
             losses['loss_vlb'] = self.vlb_weight * self.vlb(
                 x0, x_t, t, eps_pred.detach(), v).mean()

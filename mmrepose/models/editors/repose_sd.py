@@ -18,7 +18,10 @@ Assembled from registered parts, loaded from a local diffusers
   learned variance);
 - ``pose_interaction_field``: PIF guidance (eps_tilde of Eq. 15 in
   training, the Eq. 16 term at sampling), exactly RePoseDM's
-  (:class:`PIFGuidedEditor`); None gives the HumanSD-style baseline.
+  (:class:`PIFGuidedEditor`);
+- ``loss_weight``: HumanSD's heatmap-guided denoising loss
+  (:class:`HumanSDHeatmapWeight`): the baseline of Table 3 is this model
+  with ``loss_weight`` and without PIF.
 
 Classifier-free guidance on text and pose together: in training, with
 probability ``cfg_dropout`` the prompt becomes the empty prompt and the pose
@@ -63,7 +66,9 @@ class RePoseSD(PIFGuidedEditor, BaseModel):
         diffusion: ``SchedulerConfigDiffusion`` (or ``GaussianDiffusion``)
             config (likewise).
         pose_interaction_field: :class:`PoseInteractionField` config
-            (RePoseSD); None: the HumanSD-style baseline.
+            (RePoseSD).
+        loss_weight: :class:`HumanSDHeatmapWeight` config (HumanSD's
+            loss, the baseline); None: the plain MSE.
         cfg_dropout: Probability of dropping prompt and pose together.
         test_cfg: Sampling defaults: ``sampler``, ``num_steps``,
             ``cfg_scale``, ``seed``, ``progress``, ``autocast`` (None or
@@ -77,6 +82,7 @@ class RePoseSD(PIFGuidedEditor, BaseModel):
                  autoencoder: dict | None = None,
                  diffusion: dict | None = None,
                  pose_interaction_field: dict | None = None,
+                 loss_weight: dict | None = None,
                  cfg_dropout: float = 0.1, test_cfg: dict | None = None,
                  data_preprocessor: dict | None = None,
                  init_cfg: dict | None = None):
@@ -93,6 +99,7 @@ class RePoseSD(PIFGuidedEditor, BaseModel):
         self.diffusion = MODELS.build(parts['diffusion'])
         self.pose_interaction_field = pose_interaction_field and \
             MODELS.build(pose_interaction_field)
+        self.loss_weight = loss_weight and MODELS.build(loss_weight)
         latent = self.autoencoder.latent_channels
         if (self.unet.sample_channels, self.unet.pose_channels) != \
                 (latent, latent):
@@ -195,7 +202,10 @@ class RePoseSD(PIFGuidedEditor, BaseModel):
         # Eq. 15, not on the samples whose condition was dropped
         eps, stats = self.pif_training_eps(eps, x_t, t, data_samples,
                                            inputs['target_img'], drop)
-        return {**self.diffusion.loss(eps, None, x0, x_t, t, noise), **stats}
+        weights = None if self.loss_weight is None else self.loss_weight(
+            eps, noise, self.autoencoder.decode, self.autoencoder.encode)
+        return {**self.diffusion.loss(eps, None, x0, x_t, t, noise, weights),
+                **stats}
 
     def _forward_tensor(self, inputs: dict[str, Tensor],
                         data_samples: list | None) -> tuple[Tensor, None]:

@@ -2,11 +2,12 @@
 diffusers folder."""
 from .clip_text_encoder import CLIPTextEncoder
 from .folder import SD_PARTS, part_configs, require_part
+from .heatmap_loss_weight import HumanSDHeatmapWeight
 from .pose_concat_unet import PoseConcatUNet, widen_input_conv
 from .scheduler_config import SchedulerConfigDiffusion
 from .tiny_folder import caption_words, write_tiny_stable_diffusion
 
-__all__ = ['CLIPTextEncoder', 'PoseConcatUNet', 'SD_PARTS',
+__all__ = ['CLIPTextEncoder', 'HumanSDHeatmapWeight', 'PoseConcatUNet', 'SD_PARTS',
            'SchedulerConfigDiffusion', 'caption_words', 'part_configs',
            'require_part',
            'widen_input_conv', 'write_tiny_stable_diffusion']
