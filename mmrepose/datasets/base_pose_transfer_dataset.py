@@ -18,14 +18,12 @@ from typing import Any
 
 import numpy as np
 from mmengine.dataset import BaseDataset
-from mmengine.logging import print_log
 
 from .annotation_formats import AnnotationError
-from .seeded_index import seeded_random
-from .transforms.loading import ImageLoadError
+from .counted_skips import CountedSkips
 
 
-class BasePoseTransferDataset(BaseDataset):
+class BasePoseTransferDataset(CountedSkips, BaseDataset):
     """Pairs of (source, target) images with keypoints.
 
     Args:
@@ -44,6 +42,8 @@ class BasePoseTransferDataset(BaseDataset):
             256x176 DeepFashion csv used with 512x352 images); None: the
             images' own size. :class:`LoadPairFromFile` rescales.
     """
+
+    item_name, item_names = 'pair', 'pairs'
 
     def __init__(self,
                  data_root: str,
@@ -141,27 +141,3 @@ class BasePoseTransferDataset(BaseDataset):
                 return AnnotationError('image file not found', pairs_file,
                                        line, self.image_path(name))
         return None
-
-    def _warn_skipped(self, first: AnnotationError, num_pairs: int) -> None:
-        counts = ', '.join(f'{n} x {reason}'
-                           for reason, n in self.skipped.most_common())
-        print_log(f'{type(self).__name__} ({self.split}): skip_invalid=True '
-                  f'dropped {counts} (of {num_pairs} pairs read); first: '
-                  f'{first}', logger='current', level=30)
-
-    def prepare_data(self, idx: int) -> Any:
-        """Run the pipeline (with the sample's own random seed when ``idx``
-        is a :class:`~mmrepose.datasets.seeded_index.SeededIndex`); with
-        ``skip_invalid``, an undecodable image is counted and the sample
-        dropped (mmengine then fetches another)."""
-        try:
-            with seeded_random(getattr(idx, 'seed', None)):
-                return super().prepare_data(idx)
-        except ImageLoadError as exc:
-            if not self.skip_invalid or self.test_mode:
-                raise
-            self.skipped['unreadable image'] += 1
-            print_log(f'{type(self).__name__}: skipped pair {idx} '
-                      f'({self.skipped["unreadable image"]} unreadable so '
-                      f'far): {exc}', logger='current', level=30)
-            return None

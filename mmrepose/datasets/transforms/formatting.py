@@ -22,11 +22,13 @@ class PackPoseTransferInputs(BaseTransform):
     """Pack a pair for the model.
 
     Output ``inputs`` (a dict of tensors):
-        ``source_img`` ``(3, H, W)`` uint8 RGB; ``target_pose`` and, when
-        rendered, ``source_pose`` ``(C, H, W)`` float32.
+        ``source_img`` ``(3, H, W)`` uint8 RGB (a pair's; a text-pose item
+        has none); ``target_pose`` and, when rendered, ``source_pose``
+        ``(C, H, W)`` float32.
     Output ``data_samples`` (:class:`PoseTransferDataSample`):
         ``gt_img`` = the target image ``(3, H, W)`` uint8 (when loaded),
-        ``source_keypoints`` / ``target_keypoints`` ``(18, 2)`` float32, and
+        ``source_keypoints`` / ``target_keypoints`` ``(18, 2)`` float32
+        (``(P, 18, 2)`` for an image of several people), and
         the metainfo keys in ``meta_keys`` that are present.
     """
 
@@ -37,8 +39,9 @@ class PackPoseTransferInputs(BaseTransform):
         if 'target_pose' not in results:
             raise KeyError('PackPoseTransferInputs needs "target_pose": put '
                            'GeneratePoseEncoding before it in the pipeline')
-        inputs = {'source_img': image_to_tensor(results['source_img']),
-                  'target_pose': torch.from_numpy(results['target_pose'])}
+        inputs = {'target_pose': torch.from_numpy(results['target_pose'])}
+        if 'source_img' in results:
+            inputs['source_img'] = image_to_tensor(results['source_img'])
         if 'source_pose' in results:
             inputs['source_pose'] = torch.from_numpy(results['source_pose'])
 

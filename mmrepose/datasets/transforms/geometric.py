@@ -21,8 +21,12 @@ PAIR_KEYS = ('source', 'target')
 def transform_keypoints(kps: np.ndarray, scale: tuple[float, float],
                         offset: tuple[float, float],
                         shape: tuple[int, int]) -> np.ndarray:
-    """``x * sx - ox``, ``y * sy - oy`` for present keypoints; keypoints
-    outside the ``(H, W)`` image become missing."""
+    """``x * sx - ox``, ``y * sy - oy`` for present keypoints ``(..., 2)``
+    (one person ``(18, 2)`` or several ``(P, 18, 2)``); keypoints outside
+    the ``(H, W)`` image become missing."""
+    if kps.ndim != 2:
+        return transform_keypoints(kps.reshape(-1, 2), scale, offset,
+                                   shape).reshape(kps.shape)
     out = np.full_like(kps, MISSING)
     present = np.all(kps != MISSING, axis=1)
     moved = kps[present] * np.asarray(scale, np.float32) - np.asarray(
@@ -168,3 +172,51 @@ class RandomScaleCropPair(BaseTransform):
     def __repr__(self) -> str:
         return f'{type(self).__name__}(scale_param={self.scale_param}, ' \
                f'independent={self.independent})'
+
+
+@TRANSFORMS.register_module()
+class ResizeShortSideCrop(BaseTransform):
+    """Resize the target image so its shorter side is ``size`` and crop a
+    ``size`` x ``size`` square (text-to-image data: HumanSD's
+    SmallestMaxSize + RandomCrop at 512), moving the keypoints of every
+    person; keypoints cropped away become missing.
+
+    Args:
+        size: Side of the output square.
+        random_crop: A random crop offset (training), else the centre.
+        interpolation: mmcv interpolation name (``'area'`` as HumanSD).
+    """
+
+    def __init__(self, size: int, random_crop: bool = False,
+                 interpolation: str = 'area'):
+        if size < 1:
+            raise ValueError(f'size must be >= 1, got {size}')
+        self.size = int(size)
+        self.random_crop = random_crop
+        self.interpolation = interpolation
+
+    def transform(self, results: dict) -> dict:
+        img = results['target_img']
+        h, w = img.shape[:2]
+        ratio = self.size / min(h, w)
+        new_w = max(self.size, round(w * ratio))
+        new_h = max(self.size, round(h * ratio))
+        img = mmcv.imresize(img, (new_w, new_h),
+                            interpolation=self.interpolation)
+        if self.random_crop:
+            x = np.random.randint(0, new_w - self.size + 1)
+            y = np.random.randint(0, new_h - self.size + 1)
+        else:
+            x, y = (new_w - self.size) // 2, (new_h - self.size) // 2
+        results['target_img'] = np.ascontiguousarray(
+            img[y:y + self.size, x:x + self.size])
+        if 'target_keypoints' in results:
+            results['target_keypoints'] = transform_keypoints(
+                results['target_keypoints'], (new_w / w, new_h / h), (x, y),
+                (self.size, self.size))
+        results['img_shape'] = (self.size, self.size)
+        return results
+
+    def __repr__(self) -> str:
+        return f'{type(self).__name__}(size={self.size}, ' \
+               f'random_crop={self.random_crop})'

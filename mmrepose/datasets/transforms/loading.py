@@ -39,7 +39,8 @@ def decode_rgb_image(data: bytes, name: str) -> np.ndarray:
 class LoadPairFromFile(BaseTransform):
     """Load the source and target images of a pair as RGB uint8.
 
-    Required keys: ``source_img_path``, ``target_img_path``.
+    Required keys: ``target_img_path`` and, for a pair, ``source_img_path``
+    (a text-pose item has no source).
     Added keys: ``source_img``, ``target_img`` (``(H, W, 3)`` RGB),
     ``ori_shape`` and ``img_shape`` (``(H, W)`` of the target image).
     ``source_keypoints``/``target_keypoints`` are made float32 copies and,
@@ -58,7 +59,11 @@ class LoadPairFromFile(BaseTransform):
         self.backend_args = backend_args
 
     def transform(self, results: dict) -> dict:
+        if 'target_img_path' not in results:
+            raise KeyError('LoadPairFromFile needs "target_img_path"')
         for key in ('source', 'target'):
+            if f'{key}_img_path' not in results:
+                continue
             results[f'{key}_img'] = load_rgb_image(results[f'{key}_img_path'],
                                                    self.backend_args)
             if f'{key}_keypoints' in results:
@@ -78,3 +83,27 @@ class LoadPairFromFile(BaseTransform):
             return kps
         return transform_keypoints(kps, (shape[1] / frame[1],
                                          shape[0] / frame[0]), (0, 0), shape)
+
+
+@TRANSFORMS.register_module()
+class LoadPeoplePose(BaseTransform):
+    """Read the people of an image from its HumanSD pose file
+    (``pose_path``, :func:`~mmrepose.datasets.people_npz.load_people_npz`)
+    into ``target_keypoints`` ``(P, 18, 2)`` (OpenPose-18), keeping the
+    keypoints scored above ``min_score`` (HumanSD: 0.02). A file that cannot
+    be read is an :class:`ImageLoadError` naming it (a counted skip with
+    ``skip_invalid``)."""
+
+    def __init__(self, min_score: float = 0.02):
+        self.min_score = min_score
+
+    def transform(self, results: dict) -> dict:
+        from ..people_npz import PoseFileError, load_people_npz
+        from ..text_pose_dataset import people_to_openpose18
+        try:
+            people = load_people_npz(results['pose_path'])
+        except PoseFileError as err:
+            raise ImageLoadError(str(err)) from None
+        results['target_keypoints'] = people_to_openpose18(people,
+                                                           self.min_score)
+        return results

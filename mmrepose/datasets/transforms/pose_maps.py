@@ -151,8 +151,17 @@ def _lookup(encoding: str) -> Callable[[np.ndarray, Shape], np.ndarray]:
 
 
 def encode_pose(kps: np.ndarray, shape: Shape, encoding: str) -> np.ndarray:
-    """Encode keypoints with the named encoding (``POSE_ENCODINGS``)."""
-    return _lookup(encoding)(kps, shape)
+    """Encode keypoints with the named encoding (``POSE_ENCODINGS``): one
+    person ``(18, 2)``, or several ``(P, 18, 2)``, each encoded and the
+    encodings merged by their maximum (an image with several people)."""
+    function = _lookup(encoding)
+    kps = np.asarray(kps, np.float32)
+    if kps.ndim == 3:
+        if not len(kps):
+            return function(np.full((NUM_OPENPOSE18, 2), MISSING, np.float32),
+                            shape)
+        return np.max([function(person, shape) for person in kps], axis=0)
+    return function(kps, shape)
 
 
 def pose_encoding_channels(encoding: str) -> int:

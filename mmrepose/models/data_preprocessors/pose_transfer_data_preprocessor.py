@@ -22,18 +22,18 @@ IMAGE_KEYS = ('source_img',)
 class PoseTransferDataPreprocessor(BaseDataPreprocessor):
     """Stack, move to device and normalise a batch of pairs.
 
-    Output ``inputs``: ``source_img`` and (when data samples carry
-    ``gt_img``) ``target_img`` as ``(B, 3, H, W)`` floats in [-1, 1];
+    Output ``inputs``: ``source_img`` (pairs; text-pose items have none)
+    and (when data samples carry ``gt_img``) ``target_img`` as
+    ``(B, 3, H, W)`` floats in [-1, 1];
     ``target_pose`` / ``source_pose`` as ``(B, C, H, W)`` floats.
     """
 
     def forward(self, data: dict, training: bool = False) -> dict[str, Any]:
         data = self.cast_data(data)
         inputs, samples = data['inputs'], data.get('data_samples')
-        if not isinstance(inputs, dict) or 'source_img' not in inputs \
-                or 'target_pose' not in inputs:
+        if not isinstance(inputs, dict) or 'target_pose' not in inputs:
             raise KeyError('PoseTransferDataPreprocessor expects inputs with '
-                           f'"source_img" and "target_pose", got '
+                           f'"target_pose" (and a pair\'s "source_img"), got '
                            f'{sorted(inputs) if isinstance(inputs, dict) else type(inputs)}')
         batch = {}
         for key, value in inputs.items():
