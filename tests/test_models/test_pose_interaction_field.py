@@ -457,3 +457,26 @@ def test_unsupported_scheduler_with_recurrence_is_a_clear_error(diffusion):
     with pytest.raises(ValueError, match='self_recurrence'):
         s.sample(toy_model_fn([]), (1, 3, 4, 4), torch.device('cpu'),
                  progress=False, self_recurrence=-1)
+
+
+def test_target_heatmaps_of_several_people_are_their_maximum():
+    from mmrepose.models.guidance import (render_gaussian_heatmaps,
+                                          stack_target_keypoints)
+    from mmrepose.structures import PoseTransferDataSample
+    a = torch.full((18, 2), -1.0)
+    b = torch.full((18, 2), -1.0)
+    a[0] = torch.tensor([4.0, 8.0])
+    b[0] = torch.tensor([20.0, 8.0])
+    b[1] = torch.tensor([12.0, 12.0])
+    one, two = PoseTransferDataSample(), PoseTransferDataSample()
+    one.target_keypoints = a
+    two.target_keypoints = torch.stack([a, b])
+    stacked = stack_target_keypoints([one, two])
+    assert stacked.shape == (2, 2, 18, 2)
+    assert (stacked[0, 1] == -1).all()  # padding: nobody
+    heat = render_gaussian_heatmaps(stacked, (32, 32), (8, 8), 1.0)
+    single = render_gaussian_heatmaps(torch.stack([a, b]), (32, 32), (8, 8),
+                                      1.0)
+    torch.testing.assert_close(heat[0], single[0])
+    torch.testing.assert_close(heat[1], torch.maximum(single[0], single[1]))
+    assert stack_target_keypoints([one, one]).shape == (2, 18, 2)

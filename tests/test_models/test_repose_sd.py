@@ -241,3 +241,16 @@ def test_humansd_baseline_loss_is_the_weighted_mse(tiny_sd_pixel_dir):
         losses[name] = model.loss(inputs, samples)['loss_mse']
     assert float(losses['humansd']) == pytest.approx(
         2.7 * float(losses['plain']), rel=1e-5)
+
+
+def test_pif_with_several_people_per_image(tiny_sd_dir):
+    torch.manual_seed(0)
+    model = MODELS.build({**model_cfg(tiny_sd_dir, pif=True),
+                          'cfg_dropout': 0.0})
+    inputs, samples = batch()
+    samples[1].target_keypoints = torch.stack(
+        [samples[1].target_keypoints, samples[0].target_keypoints + 2])
+    losses = model.loss(inputs, samples)
+    assert float(losses['pif_fraction']) == 1.0
+    out = model.predict(inputs, samples)
+    assert out[1].pred_img.shape == (3, 32, 24)

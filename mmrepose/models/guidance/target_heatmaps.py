@@ -23,7 +23,9 @@ cell.
 
 A keypoint is missing (its channel all zero) when either coordinate is
 negative (the -1 convention) or it lies outside the image (``x >= W`` or
-``y >= H``).
+``y >= H``). An image of several people (keypoints ``(B, P, K, 2)``, e.g.
+Human-Art for RePoseSD) gets each joint's Gaussians of all people, merged by
+their maximum (as a bottom-up estimator's heatmaps show them).
 """
 from __future__ import annotations
 
@@ -43,7 +45,8 @@ def render_gaussian_heatmaps(keypoints: Tensor, image_size: Sequence[int],
                              stride: Sequence[float] | None = None,
                              offset: float = 0.0) -> Tensor:
     """``(B, K, h, w)`` Gaussians ``exp(-d^2 / (2 sigma^2))`` (sigma in heatmap
-    cells) at ``(B, K, 2)`` image-pixel keypoints (see module doc).
+    cells) at ``(B, K, 2)`` image-pixel keypoints, or the maximum over the
+    people of ``(B, P, K, 2)`` (see module doc).
 
     Args:
         keypoints: ``(x, y)`` in pixels of an image of ``image_size``.
@@ -57,9 +60,9 @@ def render_gaussian_heatmaps(keypoints: Tensor, image_size: Sequence[int],
             default; ``0.5 - 0.5 / scale`` for an estimator that resizes its
             input by ``scale`` with pixel centres at integers).
     """
-    if keypoints.ndim != 3 or keypoints.shape[-1] != 2:
-        raise ValueError(f'expected (B, K, 2) keypoints, got '
-                         f'{tuple(keypoints.shape)}')
+    if keypoints.ndim not in (3, 4) or keypoints.shape[-1] != 2:
+        raise ValueError(f'expected (B, K, 2) or (B, P, K, 2) keypoints, '
+                         f'got {tuple(keypoints.shape)}')
     if sigma <= 0:
         raise ValueError(f'sigma must be > 0, got {sigma}')
     big_h, big_w = (int(s) for s in image_size)
@@ -74,13 +77,22 @@ def render_gaussian_heatmaps(keypoints: Tensor, image_size: Sequence[int],
     gx = torch.exp(-(xs - ((x + offset) / sx)[..., None])**2 / (2 * sigma**2))
     gy = torch.exp(-(ys - ((y + offset) / sy)[..., None])**2 / (2 * sigma**2))
     heat = gy[..., :, None] * gx[..., None, :]
-    return heat * present[..., None, None].to(heat.dtype)
+    heat = heat * present[..., None, None].to(heat.dtype)
+    return heat.amax(1) if keypoints.ndim == 4 else heat
 
 
 def stack_target_keypoints(data_samples: Sequence, device: torch.device
                            | str | None = None) -> Tensor:
     """``(B, 18, 2)`` float target keypoints of a batch of
-    ``PoseTransferDataSample`` (their ``target_keypoints``)."""
-    return torch.stack([torch.as_tensor(s.target_keypoints,
-                                        dtype=torch.float32)
-                        for s in data_samples]).to(device)
+    ``PoseTransferDataSample`` (their ``target_keypoints``); when a sample
+    has several people (``(P, 18, 2)``), ``(B, P_max, 18, 2)`` with absent
+    people all -1."""
+    keypoints = [torch.as_tensor(s.target_keypoints, dtype=torch.float32)
+                 for s in data_samples]
+    if all(k.ndim == 2 for k in keypoints):
+        return torch.stack(keypoints).to(device)
+    people = [k[None] if k.ndim == 2 else k for k in keypoints]
+    most = max(1, max(len(p) for p in people))
+    return torch.stack([
+        torch.cat([p, p.new_full((most - len(p), *p.shape[1:]), -1.0)])
+        for p in people]).to(device)
