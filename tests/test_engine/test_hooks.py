@@ -84,3 +84,20 @@ def test_test_run_saves_every_generated_image(tmp_path):
     vis_image = tmp_path / runner.timestamp / 'vis_data' / 'vis_image'
     assert sorted(p.name for p in vis_image.iterdir()) == [
         'test_batch0_0.png', 'test_batch1_0.png']
+
+
+def test_text_pose_grid_has_no_source_column():
+    """A text-pose batch (RePoseSD) has no source image: the grid is target
+    pose | generated | ground truth."""
+    import torch
+
+    from mmrepose.engine.hooks.pose_transfer_visualization_hook import \
+        pose_transfer_grid
+    from mmrepose.structures import PoseTransferDataSample
+    h, w = 16, 12
+    sample = PoseTransferDataSample(metainfo=dict(pair_name='img'))
+    sample.pred_img = torch.zeros(3, h, w, dtype=torch.uint8)
+    sample.gt_img = torch.full((3, h, w), 255, dtype=torch.uint8)
+    grid = pose_transfer_grid({'target_pose': torch.zeros(1, 3, h, w)},
+                              [sample], max_rows=4)
+    assert grid.shape == (16 + 4 + (12 + h + 4), 4 + 3 * (w + 4), 3)

@@ -44,20 +44,24 @@ def pose_transfer_grid(inputs: dict, samples: Sequence[PoseTransferDataSample],
 
     Args:
         inputs: The batch's ``inputs`` as the dataloader gives them
-            (``source_img`` and ``target_pose``, stacked or lists).
+            (``target_pose`` and a pair's ``source_img``, stacked or
+            lists; text-pose batches have no source column).
         samples: The model's predictions (with ``pred_img``; ``gt_img``
             when the dataset has targets).
     """
     rows, titles = [], []
+    has_source = 'source_img' in inputs
     for i, sample in enumerate(samples[:max_rows]):
         pose = inputs['target_pose'][i].detach().cpu().float().numpy()
-        row = [image_to_rgb(inputs['source_img'][i]), pose_map_to_rgb(pose),
-               image_to_rgb(sample.pred_img)]
+        row = [image_to_rgb(inputs['source_img'][i])] if has_source else []
+        row += [pose_map_to_rgb(pose), image_to_rgb(sample.pred_img)]
         if 'gt_img' in sample:
             row.append(image_to_rgb(sample.gt_img))
         rows.append(row)
         titles.append(sample.metainfo.get('pair_name', str(i)))
     columns = ('source', 'target pose', 'generated', 'ground truth')
+    if not has_source:
+        columns = columns[1:]
     return tile_grid(rows, column_titles=columns[:max(map(len, rows))],
                      row_titles=titles)
 
