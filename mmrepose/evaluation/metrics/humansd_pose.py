@@ -6,11 +6,12 @@ A pose estimator runs on each generated image; its detections (COCO-17
 keypoints with scores) are matched against the target's people. The
 target's keypoints are OpenPose-18 ``target_keypoints`` ``(18, 2)`` (one
 person) or ``(P, 18, 2)`` (several), converted to COCO-17, visible where
-given. Estimators with ``detect(images)`` (a bottom-up model returning
-``[(keypoints (N, 17, 3), scores (N,)), ...]``) can find several people;
-any other estimator with ``keypoints(images, return_scores=True)`` gives
-one person per image, kept when its mean keypoint score reaches
-``detection_threshold`` (then PCE counts images where no one was found).
+given. An estimator whose ``bottom_up`` is true (an associative-embedding
+:class:`MMPoseEstimator`) finds several people with ``detect(images)``
+(``[(keypoints (N, 17, 3), scores (N,)), ...]``); any other estimator with
+``keypoints(images, return_scores=True)`` gives one person per image, kept
+when its mean keypoint score reaches ``detection_threshold`` (then PCE
+counts images where no one was found).
 """
 from __future__ import annotations
 
@@ -70,7 +71,7 @@ class HumanSDPoseMetric(PoseTransferMetric):
 
     def _detect(self, images: torch.Tensor
                 ) -> list[tuple[np.ndarray, np.ndarray]]:
-        if hasattr(self.estimator, 'detect'):
+        if getattr(self.estimator, 'bottom_up', False):
             return [(np.asarray(k, np.float64), np.asarray(s, np.float64))
                     for k, s in self.estimator.detect(images)]
         kps, scores = self.estimator.keypoints(images, return_scores=True)

@@ -11,7 +11,9 @@ Both take RGB images ``(B, 3, H, W)`` in mmrepose's range [-1, 1]:
 - :meth:`MMPoseEstimator.features`: ``(B, C, hf, wf)`` backbone features,
   differentiable as well;
 - :meth:`MMPoseEstimator.keypoints`: ``(B, K, 2)`` ``(x, y)`` in image
-  pixels, the per-channel argmax of the heatmaps (one person per image).
+  pixels, the per-channel argmax of the heatmaps (one person per image);
+- :meth:`MMPoseEstimator.detect`: several people per image, grouped by a
+  bottom-up model's associative embedding.
 
 **Model.** Any mmpose bottom-up estimator (``BottomupPoseEstimator``: HRNet
 with an associative-embedding head as mmpose's AE recipe, or HigherHRNet
@@ -96,6 +98,7 @@ from mmrepose.structures.keypoint_layout import (LAYOUTS_BY_COUNT,
                                                  to_openpose18)
 from mmrepose.utils import install_mmcv_ops_placeholders
 from ..guidance.target_heatmaps import DEFAULT_HEATMAP_SIGMA
+from .bottom_up_detection import detect_people, is_bottom_up
 
 
 class PoseEstimatorCheckpointError(RuntimeError):
@@ -385,6 +388,18 @@ class MMPoseEstimator(nn.Module):
         if self.scale != 1:
             kps = (kps + 0.5) / self.scale - 0.5
         return (kps, scores) if return_scores else kps
+
+    @property
+    def bottom_up(self) -> bool:
+        """Whether :meth:`detect` can find several people."""
+        return is_bottom_up(self)
+
+    def detect(self, images: torch.Tensor
+               ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Several people per image (bottom-up models only): per image
+        ``(keypoints (N, K, 3) x, y, score, scores (N,))`` in image pixels
+        (:mod:`.bottom_up_detection`)."""
+        return detect_people(self, images)
 
     # ---------------------------------------------------------------- layouts
     def to_openpose18(self, keypoints: np.ndarray | torch.Tensor
