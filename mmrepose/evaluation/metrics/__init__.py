@@ -1,5 +1,6 @@
 from .base import (CUSTOM_PROTOCOL, NOT_COMPARABLE, PerImageMetric,
                    PoseTransferMetric)
+from .clip_score import CLIPScore
 from .fid import FID
 from .humansd_pose import HumanSDPoseMetric
 from .lpips import LPIPS
@@ -10,7 +11,7 @@ from .psnr import PSNR
 from .ssim import SSIM, ImageTooSmallError, ssim_score
 
 __all__ = [
-    'PoseTransferMetric', 'PerImageMetric', 'FID', 'SSIM', 'LPIPS', 'PSNR',
+    'PoseTransferMetric', 'PerImageMetric', 'CLIPScore', 'FID', 'SSIM', 'LPIPS', 'PSNR',
     'MaskedL1', 'PartColourError', 'PoseAccuracy', 'HumanSDPoseMetric', 'ssim_score',
     'ImageTooSmallError',
     'CUSTOM_PROTOCOL', 'NOT_COMPARABLE'

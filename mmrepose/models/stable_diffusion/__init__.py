@@ -5,9 +5,11 @@ from .folder import SD_PARTS, part_configs, require_part
 from .heatmap_loss_weight import HumanSDHeatmapWeight
 from .pose_concat_unet import PoseConcatUNet, widen_input_conv
 from .scheduler_config import SchedulerConfigDiffusion
-from .tiny_folder import caption_words, write_tiny_stable_diffusion
+from .tiny_folder import (caption_words, write_tiny_clip,
+                          write_tiny_stable_diffusion)
 
 __all__ = ['CLIPTextEncoder', 'HumanSDHeatmapWeight', 'PoseConcatUNet', 'SD_PARTS',
            'SchedulerConfigDiffusion', 'caption_words', 'part_configs',
            'require_part',
-           'widen_input_conv', 'write_tiny_stable_diffusion']
+           'widen_input_conv', 'write_tiny_clip',
+           'write_tiny_stable_diffusion']

@@ -140,3 +140,26 @@ def write_tiny_stable_diffusion(out: str, words: Iterable[str] = (),
                   prediction_type='epsilon', clip_sample=False,
                   steps_offset=1).save_pretrained(osp.join(out, 'scheduler'))
     return out
+
+
+def write_tiny_clip(out: str, words: Iterable[str] = (), width: int = 16,
+                    image_size: int = 32, seed: int = 0) -> str:
+    """A tiny random CLIP folder (``CLIPModel``, its tokenizer and image
+    processor) in the layout of ``openai/clip-vit-base-patch16``, for
+    testing the CLIP score offline; returns ``out``."""
+    from transformers import CLIPConfig, CLIPImageProcessor, CLIPModel
+    torch.manual_seed(seed)
+    max_length = 32
+    vocab_size = write_clip_tokenizer(out, words, max_length)
+    common = dict(hidden_size=width, intermediate_size=2 * width,
+                  num_hidden_layers=1, num_attention_heads=2)
+    CLIPModel(CLIPConfig(
+        text_config=dict(vocab_size=vocab_size,
+                         max_position_embeddings=max_length, bos_token_id=0,
+                         eos_token_id=1, pad_token_id=1, **common),
+        vision_config=dict(image_size=image_size, patch_size=8, **common),
+        projection_dim=width)).save_pretrained(out)
+    CLIPImageProcessor(size={'shortest_edge': image_size},
+                       crop_size={'height': image_size,
+                                  'width': image_size}).save_pretrained(out)
+    return out
