@@ -34,8 +34,13 @@ custom_hooks = [
     # encoder and VAE with the U-Net (HumanSD trains without EMA)
     dict(type='PoseTransferVisualizationHook', interval=50),
 ]
+# pose AP / AP(m) / CAP / PCE (HumanSD's definitions, its code's two bugs
+# off) and the CLIP score; put openai/clip-vit-base-patch16 (saved with
+# save_pretrained) at clip_path
 val_evaluator = [
     dict(type='HumanSDPoseMetric', protocol='humansd',
          estimator=_base_.pose_estimator),
+    dict(type='CLIPScore', protocol='humansd',
+         clip_path='pretrained/clip-vit-base-patch16'),
 ]
 test_evaluator = val_evaluator
