@@ -78,6 +78,18 @@ def _is_photo(spec: PoseSpec) -> bool:
     return isinstance(spec, str) and spec.lower().endswith(PHOTO_SUFFIXES)
 
 
+def write_results(out_dir: str, predictions: Sequence[np.ndarray],
+                  grid: np.ndarray) -> None:
+    """``result_{i}.png`` per RGB prediction and ``grid.png`` in
+    ``out_dir``."""
+    os.makedirs(out_dir, exist_ok=True)
+    for i, img in enumerate(predictions):
+        cv2.imwrite(osp.join(out_dir, f'result_{i}.png'),
+                    cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
+    cv2.imwrite(osp.join(out_dir, 'grid.png'),
+                cv2.cvtColor(grid, cv2.COLOR_RGB2BGR))
+
+
 @INFERENCERS.register_module()
 class PoseTransferInferencer:
     """Pose transfer with a trained RePoseDM.
@@ -255,12 +267,7 @@ class PoseTransferInferencer:
                           zip(pose_images, predictions)],
                          column_titles=['source', 'target pose', 'result'])
         if out_dir:
-            os.makedirs(out_dir, exist_ok=True)
-            for i, img in enumerate(predictions):
-                cv2.imwrite(osp.join(out_dir, f'result_{i}.png'),
-                            cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
-            cv2.imwrite(osp.join(out_dir, 'grid.png'),
-                        cv2.cvtColor(grid, cv2.COLOR_RGB2BGR))
+            write_results(out_dir, predictions, grid)
         return {'source': src, 'predictions': predictions,
                 'pose_images': pose_images, 'target_keypoints': targets,
                 'grid': grid}

@@ -14,12 +14,9 @@ source image, which RePoseSD does not use.
 """
 from __future__ import annotations
 
-import os
-import os.path as osp
 from collections.abc import Sequence
 from typing import Any
 
-import cv2
 import numpy as np
 import torch
 from mmengine.config import Config
@@ -28,7 +25,7 @@ from mmengine.dataset import pseudo_collate
 from mmrepose.registry import INFERENCERS
 from mmrepose.structures.keypoint_layout import MISSING, NUM_OPENPOSE18
 from mmrepose.visualization import pose_map_to_rgb, tile_grid
-from .pose_transfer_inferencer import PoseTransferInferencer
+from .pose_transfer_inferencer import PoseTransferInferencer, write_results
 from .target_pose import DEEPFASHION_FRAME, PoseSpec
 
 
@@ -94,12 +91,7 @@ class TextPoseInferencer(PoseTransferInferencer):
                           zip(pose_images, predictions)],
                          column_titles=['pose', 'result'])
         if out_dir:
-            os.makedirs(out_dir, exist_ok=True)
-            for i, img in enumerate(predictions):
-                cv2.imwrite(osp.join(out_dir, f'result_{i}.png'),
-                            cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
-            cv2.imwrite(osp.join(out_dir, 'grid.png'),
-                        cv2.cvtColor(grid, cv2.COLOR_RGB2BGR))
+            write_results(out_dir, predictions, grid)
         return {'predictions': predictions, 'pose_images': pose_images,
                 'target_keypoints': targets, 'prompts': prompts,
                 'grid': grid}

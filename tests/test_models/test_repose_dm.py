@@ -92,9 +92,12 @@ def test_bad_arguments(model):
         model(**data, mode='train')
     with pytest.raises(ValueError, match='sample_channels'):
         MODELS.build(tiny_b1_cfg(sample_channels=4))
-    with pytest.raises(KeyError, match='source_img'):
-        model.data_preprocessor(dict(inputs=dict(target_pose=[]),
+    with pytest.raises(KeyError, match='target_pose'):
+        model.data_preprocessor(dict(inputs=dict(source_img=[]),
                                      data_samples=[]), False)
+    no_source = {k: v for k, v in data['inputs'].items() if k != 'source_img'}
+    with pytest.raises(KeyError, match='needs the source image'):
+        model.sample(no_source)
 
 
 def test_latent_mode_forward_backward_and_sampling(tiny_vae_dir):

@@ -38,6 +38,17 @@ CUSTOM_PROTOCOL = 'custom'
 NOT_COMPARABLE = ' [random weights - not comparable]'
 
 
+def build_pose_estimator(estimator: Any) -> Any:
+    """A pose estimator object, or built from its config (e.g.
+    ``dict(type='MMPoseEstimator', config=..., checkpoint=...)``)."""
+    if not isinstance(estimator, dict):
+        return estimator
+    # registers MMPoseEstimator (imported here: it pulls in mmpose)
+    import mmrepose.models.pose_estimators  # noqa: F401
+    from mmrepose.registry import MODELS
+    return MODELS.build(estimator)
+
+
 class PoseTransferMetric(BaseMetric):
     """Common part of the metrics (see module doc).
 

@@ -21,12 +21,12 @@ from typing import Any
 import numpy as np
 import torch
 
-from mmrepose.registry import METRICS, MODELS
+from mmrepose.registry import METRICS
 from mmrepose.structures.keypoint_layout import (keypoint_visible,
                                                  openpose18_to_coco17)
 from ..functional.images import images_to_tensor, same_shape_runs
 from ..functional.pose_ap import pose_ap
-from .base import PoseTransferMetric
+from .base import PoseTransferMetric, build_pose_estimator
 
 
 def _coco17_people(keypoints: np.ndarray) -> np.ndarray:
@@ -61,10 +61,7 @@ class HumanSDPoseMetric(PoseTransferMetric):
                  humansd_bugs: bool = False, image_key: str = 'pred_img',
                  **kwargs: Any):
         super().__init__(**kwargs)
-        if isinstance(estimator, dict):
-            import mmrepose.models.pose_estimators  # noqa: F401 (registers)
-            estimator = MODELS.build(estimator)
-        self.estimator = estimator
+        self.estimator = build_pose_estimator(estimator)
         self.detection_threshold = detection_threshold
         self.humansd_bugs = humansd_bugs
         self.image_key = image_key

@@ -31,12 +31,12 @@ from typing import Any
 import numpy as np
 import torch
 
-from mmrepose.registry import METRICS, MODELS
+from mmrepose.registry import METRICS
 from mmrepose.structures.keypoint_layout import (NUM_COCO17,
                                                  keypoint_visible,
                                                  openpose18_to_coco17)
 from ..functional.images import images_to_tensor, same_shape_runs
-from .base import PoseTransferMetric
+from .base import PoseTransferMetric, build_pose_estimator
 
 
 @METRICS.register_module()
@@ -58,11 +58,7 @@ class PoseAccuracy(PoseTransferMetric):
                  pckh_thr: float = 0.5, image_key: str = 'pred_img',
                  **kwargs: Any):
         super().__init__(**kwargs)
-        if isinstance(estimator, dict):
-            # registers MMPoseEstimator (imported here: it pulls in mmpose)
-            import mmrepose.models.pose_estimators  # noqa: F401
-            estimator = MODELS.build(estimator)
-        self.estimator = estimator
+        self.estimator = build_pose_estimator(estimator)
         self.pck_thr = pck_thr
         self.pckh_thr = pckh_thr
         self.image_key = image_key

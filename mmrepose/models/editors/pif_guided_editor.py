@@ -1,6 +1,9 @@
-"""PIF gradient guidance as an editor uses it, in training (Eq. 15) and at
-sampling (Eq. 16), for any editor with a ``pose_interaction_field`` (or
-None), a ``diffusion`` and an ``autoencoder``: RePoseDM and RePoseSD.
+"""The conditional denoising step of training (Eqs. 1-3 with the
+classifier-free-guidance dropout of Sec. 3.4) and PIF gradient guidance as
+an editor uses it, in training (Eq. 15) and at sampling (Eq. 16), for any
+editor with a ``unet``, a ``diffusion``, an ``autoencoder``, a
+``cfg_dropout`` and a ``pose_interaction_field`` (or None): RePoseDM and
+RePoseSD.
 """
 from __future__ import annotations
 
@@ -14,8 +17,36 @@ from ..guidance import stack_target_keypoints
 
 
 class PIFGuidedEditor:
-    """Mixin: the target keypoints of a batch, eps_tilde of Eq. 15 and the
-    Eq. 16 guidance callback."""
+    """Mixin: the training denoising step, the target keypoints of a batch,
+    eps_tilde of Eq. 15 and the Eq. 16 guidance callback."""
+
+    def denoising_step(self, x0: Tensor, condition: tuple[Tensor, ...],
+                       null_condition: tuple[Tensor, ...],
+                       data_samples: list | None, target_images: Tensor
+                       ) -> dict[str, Any]:
+        """One training draw: with probability ``cfg_dropout`` a sample's
+        condition becomes the null one, ``t`` and the noise are drawn,
+        ``x_t`` made (Eq. 1) and the U-Net's prediction turned into eps,
+        with Eq. 15's PIF term on the samples that kept their condition.
+
+        Returns ``eps``, ``v``, ``x_t``, ``t``, ``noise`` and the PIF
+        ``stats``."""
+        batch = x0.shape[0]
+        drop = torch.zeros(batch, dtype=torch.bool, device=x0.device)
+        if self.cfg_dropout > 0:
+            drop = torch.rand(batch, device=x0.device) < self.cfg_dropout
+            condition = tuple(
+                torch.where(drop.view(-1, *[1] * (c.dim() - 1)), n, c)
+                for c, n in zip(condition, null_condition))
+        t = self.diffusion.sample_timesteps(batch, x0.device)
+        noise = torch.randn_like(x0)
+        x_t = self.diffusion.q_sample(x0, t, noise)
+        pred, v = self.unet(x_t, t, *condition)
+        eps = self.diffusion.eps_from_prediction(pred, x_t, t)
+        # Eq. 15, not on the samples whose condition was dropped
+        eps, stats = self.pif_training_eps(eps, x_t, t, data_samples,
+                                           target_images, drop)
+        return dict(eps=eps, v=v, x_t=x_t, t=t, noise=noise, stats=stats)
 
     def pif_targets(self, data_samples: list | None,
                     device: torch.device) -> Tensor | None:

@@ -163,6 +163,9 @@ class RePoseDM(PIFGuidedEditor, BaseModel):
                   ) -> tuple[Tensor, Tensor, AlignmentOutput | None]:
         """(pose input, appearance tokens, RPA output or None) of a
         batch."""
+        if 'source_img' not in inputs:
+            raise KeyError('RePoseDM needs the source image: pairs with '
+                           '"source_img" (text-pose data is for RePoseSD)')
         pose_in = self.encode_pose(inputs['target_pose'])
         tokens = [] if self.appearance_encoder is None else \
             [self.appearance_encoder(inputs['source_img'])]
@@ -212,22 +215,13 @@ class RePoseDM(PIFGuidedEditor, BaseModel):
             if warming_up:
                 return losses
         x0 = self.autoencoder.encode(inputs['target_img'])
-        drop = torch.zeros(x0.shape[0], dtype=torch.bool, device=x0.device)
-        if self.cfg_dropout > 0:
-            drop = torch.rand(x0.shape[0], device=x0.device) < self.cfg_dropout
-            null_pose, null_tokens = self.null_condition(pose_in, tokens)
-            pose_in = torch.where(drop[:, None, None, None], null_pose, pose_in)
-            tokens = torch.where(drop[:, None, None], null_tokens, tokens)
-        t = self.diffusion.sample_timesteps(x0.shape[0], x0.device)
-        noise = torch.randn_like(x0)
-        x_t = self.diffusion.q_sample(x0, t, noise)
-        pred, v = self.unet(x_t, t, pose_in, tokens)
-        eps = self.diffusion.eps_from_prediction(pred, x_t, t)
-        # Eq. 15, not on the samples whose condition was dropped
-        eps, stats = self.pif_training_eps(eps, x_t, t, data_samples,
-                                           inputs['target_img'], drop)
-        losses.update(stats)
-        return {**self.diffusion.loss(eps, v, x0, x_t, t, noise), **losses}
+        step = self.denoising_step(
+            x0, (pose_in, tokens), self.null_condition(pose_in, tokens),
+            data_samples, inputs['target_img'])
+        losses.update(step['stats'])
+        return {**self.diffusion.loss(step['eps'], step['v'], x0,
+                                      step['x_t'], step['t'], step['noise']),
+                **losses}
 
     def _forward_tensor(self, inputs: dict[str, Tensor]) -> tuple[Tensor, Any]:
         """One denoiser call at random t (for benchmarks and export)."""

@@ -188,24 +188,17 @@ class RePoseSD(PIFGuidedEditor, BaseModel):
         if 'target_img' not in inputs:
             raise KeyError('training needs the target image (data samples '
                            'with gt_img)')
-        (pose_in, text), (null_pose, null_text) = self.condition(
-            inputs['target_pose'], self.prompts(data_samples))
+        condition, null = self.condition(inputs['target_pose'],
+                                         self.prompts(data_samples))
         x0 = self.autoencoder.encode(inputs['target_img'])
-        drop = torch.rand(x0.shape[0], device=x0.device) < self.cfg_dropout
-        pose_in = torch.where(drop[:, None, None, None], null_pose, pose_in)
-        text = torch.where(drop[:, None, None], null_text, text)
-        t = self.diffusion.sample_timesteps(x0.shape[0], x0.device)
-        noise = torch.randn_like(x0)
-        x_t = self.diffusion.q_sample(x0, t, noise)
-        pred, _ = self.unet(x_t, t, pose_in, text)
-        eps = self.diffusion.eps_from_prediction(pred, x_t, t)
-        # Eq. 15, not on the samples whose condition was dropped
-        eps, stats = self.pif_training_eps(eps, x_t, t, data_samples,
-                                           inputs['target_img'], drop)
+        step = self.denoising_step(x0, condition, null, data_samples,
+                                   inputs['target_img'])
         weights = None if self.loss_weight is None else self.loss_weight(
-            eps, noise, self.autoencoder.decode, self.autoencoder.encode)
-        return {**self.diffusion.loss(eps, None, x0, x_t, t, noise, weights),
-                **stats}
+            step['eps'], step['noise'], self.autoencoder.decode,
+            self.autoencoder.encode)
+        return {**self.diffusion.loss(step['eps'], None, x0, step['x_t'],
+                                      step['t'], step['noise'], weights),
+                **step['stats']}
 
     def _forward_tensor(self, inputs: dict[str, Tensor],
                         data_samples: list | None) -> tuple[Tensor, None]:
