@@ -17,8 +17,23 @@ from ..guidance import stack_target_keypoints
 
 
 class PIFGuidedEditor:
-    """Mixin: the training denoising step, the target keypoints of a batch,
-    eps_tilde of Eq. 15 and the Eq. 16 guidance callback."""
+    """Mixin: mmengine's ``forward(mode=...)``, the training denoising step,
+    the target keypoints of a batch, eps_tilde of Eq. 15 and the Eq. 16
+    guidance callback."""
+
+    def forward(self, inputs: dict[str, Tensor],
+                data_samples: list | None = None,
+                mode: str = 'tensor') -> Any:
+        """``'loss'``: :meth:`loss`; ``'predict'``: :meth:`predict`;
+        ``'tensor'``: one denoiser call at random t."""
+        if mode == 'loss':
+            return self.loss(inputs, data_samples)
+        if mode == 'predict':
+            return self.predict(inputs, data_samples)
+        if mode == 'tensor':
+            return self._forward_tensor(inputs, data_samples)
+        raise ValueError(f"mode must be 'loss', 'predict' or 'tensor', got "
+                         f'{mode!r}')
 
     def denoising_step(self, x0: Tensor, condition: tuple[Tensor, ...],
                        null_condition: tuple[Tensor, ...],

@@ -186,18 +186,6 @@ class RePoseDM(PIFGuidedEditor, BaseModel):
                 self.null_token.to(tokens.dtype).expand_as(tokens))
 
     # -- mmengine entry points -------------------------------------------
-    def forward(self, inputs: dict[str, Tensor],
-                data_samples: list[PoseTransferDataSample] | None = None,
-                mode: str = 'tensor') -> Any:
-        if mode == 'loss':
-            return self.loss(inputs, data_samples)
-        if mode == 'predict':
-            return self.predict(inputs, data_samples)
-        if mode == 'tensor':
-            return self._forward_tensor(inputs)
-        raise ValueError(f"mode must be 'loss', 'predict' or 'tensor', got "
-                         f'{mode!r}')
-
     def loss(self, inputs: dict[str, Tensor],
              data_samples: list | None = None) -> dict[str, Tensor]:
         if 'target_img' not in inputs:
@@ -223,7 +211,9 @@ class RePoseDM(PIFGuidedEditor, BaseModel):
                                       step['x_t'], step['t'], step['noise']),
                 **losses}
 
-    def _forward_tensor(self, inputs: dict[str, Tensor]) -> tuple[Tensor, Any]:
+    def _forward_tensor(self, inputs: dict[str, Tensor],
+                        data_samples: list | None = None
+                        ) -> tuple[Tensor, Any]:
         """One denoiser call at random t (for benchmarks and export)."""
         pose_in, tokens, _ = self.condition(inputs)
         h, w = pose_in.shape[-2:]

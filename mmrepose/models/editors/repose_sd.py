@@ -171,18 +171,6 @@ class RePoseSD(PIFGuidedEditor, BaseModel):
         return (pose_in, text), (torch.zeros_like(pose_in), null_text)
 
     # -- mmengine entry points -------------------------------------------
-    def forward(self, inputs: dict[str, Tensor],
-                data_samples: list[PoseTransferDataSample] | None = None,
-                mode: str = 'tensor') -> Any:
-        if mode == 'loss':
-            return self.loss(inputs, data_samples)
-        if mode == 'predict':
-            return self.predict(inputs, data_samples)
-        if mode == 'tensor':
-            return self._forward_tensor(inputs, data_samples)
-        raise ValueError(f"mode must be 'loss', 'predict' or 'tensor', got "
-                         f'{mode!r}')
-
     def loss(self, inputs: dict[str, Tensor],
              data_samples: list | None = None) -> dict[str, Tensor]:
         if 'target_img' not in inputs:
