@@ -123,7 +123,11 @@ class Evaluator:
         values, means = {}, {}
         for metric in self.metrics:
             prefix = metric.prefix
-            for key, vals in metric.per_image(metric.results).items():
+            try:  # set-level metrics (AP) have no per-image values
+                per_image = metric.per_image(metric.results)
+            except NotImplementedError:
+                per_image = {}
+            for key, vals in per_image.items():
                 values[f'{prefix}/{key}'] = vals
             for key, mean in metric.compute_metrics(metric.results).items():
                 means[f'{prefix}/{key}'] = mean

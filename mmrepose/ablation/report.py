@@ -34,6 +34,13 @@ COLUMNS = (
     ('guide PCK@0.1', 'guide/pck@0.1'),
     ('guide err. (px)', 'guide/mean_error_px'),
 )
+#: Columns shown when some variant was scored with them (HumanSD's
+#: set-level pose scores of the RePoseSD proof: no per-pair values).
+OPTIONAL_COLUMNS = (
+    ('pose AP', 'humansd/pose_ap'),
+    ('CAP', 'humansd/cap'),
+    ('PCE', 'humansd/pce'),
+)
 PARTS = ('hair', 'face', 'top', 'arms', 'hands', 'bottom', 'legs', 'shoes')
 #: Target views of SynthFashion pairs, and the metrics reported by view.
 VIEWS = ('front', 'side', 'back')
@@ -125,6 +132,8 @@ def build_report(spec: AblationSpec) -> dict[str, Any]:
         if not seeds:
             continue
         for _, key in COLUMNS:
+            if key not in results[a][seeds[0]].values:
+                continue
             if results[a][seeds[0]].pairs != results[b][seeds[0]].pairs:
                 raise ValueError(f'{a} and {b} were scored on different '
                                  'pairs')
@@ -137,23 +146,26 @@ def build_report(spec: AblationSpec) -> dict[str, Any]:
 
 
 def render_markdown(report: dict[str, Any]) -> str:
+    columns = COLUMNS + tuple(
+        (title, key) for title, key in OPTIONAL_COLUMNS
+        if any(key in row['summary'] for row in report['variants'].values()))
     lines = [f"# Ablation report ({report['spec']})", '',
              'Budget and shared training options: ' + ', '.join(
                  f'`{k}={v}`' for k, v in report['train_options'].items()),
              '', '## Test split: mean ± std over seeds', '',
              '| variant | seeds | CFG | s | ' +
-             ' | '.join(t for t, _ in COLUMNS) + ' |',
-             '|---' * (4 + len(COLUMNS)) + '|']
+             ' | '.join(t for t, _ in columns) + ' |',
+             '|---' * (4 + len(columns)) + '|']
     for name, row in report['variants'].items():
         settings = row['settings']
         cells = [_fmt(*row['summary'][k]) if k in row['summary'] else ''
-                 for _, k in COLUMNS]
+                 for _, k in columns]
         lines.append(f"| {name} | {','.join(map(str, row['seeds']))} | "
                      f"{settings.get('cfg_scale', '')} | "
                      f"{settings.get('guidance_scale', '-')} | "
                      + ' | '.join(cells) + ' |')
     for name, means in report['references'].items():
-        cells = [_fmt(means[k]) if k in means else '' for _, k in COLUMNS]
+        cells = [_fmt(means[k]) if k in means else '' for _, k in columns]
         lines.append(f'| *{name}* | | | | ' + ' | '.join(cells) + ' |')
     lines += _view_table(report)
     lines += ['', '## Per-part colour error (test, mean over seeds)', '',
