@@ -254,3 +254,22 @@ def test_pif_with_several_people_per_image(tiny_sd_dir):
     assert float(losses['pif_fraction']) == 1.0
     out = model.predict(inputs, samples)
     assert out[1].pred_img.shape == (3, 32, 24)
+
+
+def test_training_step_under_the_memory_switches(tiny_sd_dir):
+    """bfloat16 autocast (``--amp``) with gradient checkpointing, PIF on:
+    the loss is finite and the U-Net's gradients are float32."""
+    torch.manual_seed(0)
+    model = MODELS.build({**model_cfg(tiny_sd_dir, pif=True),
+                          'cfg_dropout': 0.0,
+                          'unet': dict(gradient_checkpointing=True)})
+    model.train()
+    inputs, samples = batch()
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        losses = model.loss(inputs, samples)
+    assert torch.isfinite(losses['loss_mse'])
+    assert float(losses['pif_fraction']) == 1.0
+    losses['loss_mse'].backward()
+    grad = model.unet.unet.conv_in.weight.grad
+    assert grad is not None and grad.dtype == torch.float32
+    assert torch.isfinite(grad).all()
