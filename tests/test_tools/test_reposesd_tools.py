@@ -23,6 +23,7 @@ def run_main(tool, monkeypatch, *args) -> None:
     tool.main()
 
 
+@pytest.mark.slow  # trains and tests through the tools
 @pytest.mark.parametrize('config', ['synthfashion_tiny',
                                     'synthfashion_tiny_humansd'])
 def test_tiny_reposesd_trains_and_tests(synthfashion_64, tmp_path,
