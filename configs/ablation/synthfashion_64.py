@@ -99,9 +99,11 @@ evaluation = dict(
 )
 
 # Paired comparisons in the report (A vs B): the two claims (RPA: B2 vs B1;
-# RPA + PIF: full vs B1), PIF on top of RPA, and the sign of Eq. 15.
+# RPA + PIF: full vs B1), PIF on top of RPA, and the sign of Eq. 15. Seeds
+# 1 and 2 train the full model with eta = -1, seed 0's best full model.
 comparisons = [
-    ('full_encoder', 'b1'), ('b2_encoder', 'b1'),
+    ('full_encoder_eta_minus1', 'b1'), ('b2_encoder', 'b1'),
+    ('full_encoder_eta_minus1', 'b2_encoder'), ('full_encoder', 'b1'),
     ('full_encoder', 'b2_encoder'), ('full_encoder_eta0', 'b2_encoder'),
     ('full_encoder', 'full_encoder_eta0'),
     ('full_encoder_eta_minus1', 'full_encoder_eta0'),
