@@ -42,7 +42,6 @@ import json
 import os.path as osp
 import sys
 import tempfile
-from collections.abc import Callable
 
 import torch
 from mmengine.config import Config, DictAction
@@ -216,101 +215,6 @@ def summarise(t: dict, per: int) -> dict:
                 mem_before_mb=t['mem_before_mb'], mem_kind=t['mem_kind'])
 
 
-def sample_kwargs(s: dict) -> dict:
-    """``model.sample`` overrides of a sampling setting."""
-    kw = dict(sampler=s['sampler'], num_steps=s['num_steps'],
-              cfg_scale=s['cfg_scale'], seed=0, progress=False)
-    if s['guidance_scale'] is not None:
-        kw['guidance_scale'] = s['guidance_scale']
-    return kw
-
-
-def expected_training_flops(model, fwd_bwd: Callable[[], None]) -> dict:
-    """FLOPs of one training step (``fwd_bwd``): counted once, or, for a
-    model whose PIF acts in training (Eq. 15), the expectation over the
-    timesteps and CFG drops drawn: counted with no sample guided and with
-    every sample guided, mixed by the expected fraction guided,
-    ``batch_fraction * P(t < max_timestep) * (1 - cfg_dropout)`` (t
-    uniform)."""
-    from benchmarking import count_flops
-    pif = model.pose_interaction_field
-    if pif is None or not pif.train_cfg['enabled']:
-        return count_flops(fwd_bwd, model)
-    saved_cfg, saved_dropout = dict(pif.train_cfg), model.cfg_dropout
-    try:
-        pif.train_cfg['enabled'] = False
-        none = count_flops(fwd_bwd, model)
-        pif.train_cfg.update(enabled=True, max_timestep=None,
-                             batch_fraction=1.0)
-        model.cfg_dropout = 0.0
-        every = count_flops(fwd_bwd, model)
-    finally:
-        pif.train_cfg.clear()
-        pif.train_cfg.update(saved_cfg)
-        model.cfg_dropout = saved_dropout
-    steps = model.diffusion.num_timesteps
-    below = steps if saved_cfg['max_timestep'] is None else \
-        min(saved_cfg['max_timestep'], steps)
-    p = saved_cfg['batch_fraction'] * below / steps * (1 - saved_dropout)
-
-    def mix(a: float, b: float) -> float:
-        return a + p * (b - a)
-
-    parts = set(none['by_component']) | set(every['by_component'])
-    return dict(total=mix(none['total'], every['total']), pif_fraction=p,
-                by_component={k: mix(none['by_component'].get(k, 0),
-                                     every['by_component'].get(k, 0))
-                              for k in parts})
-
-
-def measure_flops(model, train_data, sample_data, settings: list[dict]
-                  ) -> dict:
-    """FLOPs per U-Net call (one sample), per training sample (forward +
-    backward of the loss) and per image for each sampling setting."""
-    from benchmarking import count_flops
-    model.eval()
-    sample_batch = model.data_preprocessor(sample_data, False)
-    inputs = sample_batch['inputs']
-    # PIF guidance steers towards the batch's target keypoints
-    keypoints = model.pif_targets(sample_batch['data_samples'],
-                                  inputs['source_img'].device)
-    n_img, batch = len(next(iter(inputs.values()))), len(train_data['inputs'][
-        'source_img'])
-    captured = []  # the U-Net's arguments in a one-image, one-step call
-    hook = model.unet.register_forward_pre_hook(
-        lambda m, a, kw: captured.append((a, kw)), with_kwargs=True)
-    model.sample({k: v[:1] for k, v in inputs.items()}, num_steps=1,
-                 cfg_scale=1.0, progress=False,
-                 target_keypoints=None if keypoints is None else keypoints[:1])
-    hook.remove()
-    a, kw = captured[0]
-    with torch.no_grad():
-        flops = dict(per_unet_call=count_flops(
-            lambda: model.unet(*a, **kw), model)['total'])
-    model.train()
-
-    def fwd_bwd():
-        losses = model(**model.data_preprocessor(train_data, True),
-                       mode='loss')
-        model.parse_losses(losses)[0].backward()
-
-    f = expected_training_flops(model, fwd_bwd)
-    model.zero_grad(set_to_none=True)
-    flops['per_train_sample'] = f['total'] / batch
-    flops['per_train_sample_by_component'] = {
-        k: v / batch for k, v in f['by_component'].items()}
-    if 'pif_fraction' in f:
-        flops['train_pif_fraction'] = f['pif_fraction']
-    model.eval()
-    flops['per_image'] = []
-    for s in settings:
-        f = count_flops(lambda: model.sample(
-            inputs, target_keypoints=keypoints, **sample_kwargs(s)), model)
-        flops['per_image'].append(dict(total=f['total'] / n_img, by_component={
-            k: v / n_img for k, v in f['by_component'].items()}))
-    return flops
-
-
 def measure_training(model, cfg: Config, data, args: argparse.Namespace,
                      device: torch.device) -> dict:
     """Seconds per optimizer step (``model.train_step``) and samples/s."""
@@ -356,7 +260,7 @@ def measure_sampling(model, data, settings: list[dict],
                      args: argparse.Namespace, device: torch.device
                      ) -> list[dict]:
     """Seconds per image, images/s and counted NFE of each setting."""
-    from benchmarking import CallCounter, time_repeats
+    from benchmarking import CallCounter, sample_kwargs, time_repeats
     model.eval()
     batch = model.data_preprocessor(data, False)
     inputs = batch['inputs']
@@ -422,6 +326,7 @@ def bench_config(path: str, args: argparse.Namespace, device: torch.device,
     res = dict(config=path, params=num_params(model), data=source)
     if args.flops:  # before the speed switches (compile)
         log('counting FLOPs')
+        from benchmark_flops import measure_flops
         res['flops'] = measure_flops(model, train_data, sample_data, settings)
     apply_speed_switches(model, args)
     if not args.skip_train:

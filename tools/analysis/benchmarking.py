@@ -329,3 +329,12 @@ def model_flops_utilization(result: dict, peak_tflops: float) -> dict:
                          for row, per_image in zip(result['sample'],
                                                    flops['per_image'])]
     return mfu
+
+
+def sample_kwargs(s: dict) -> dict:
+    """``model.sample`` overrides of a sampling setting."""
+    kw = dict(sampler=s['sampler'], num_steps=s['num_steps'],
+              cfg_scale=s['cfg_scale'], seed=0, progress=False)
+    if s['guidance_scale'] is not None:
+        kw['guidance_scale'] = s['guidance_scale']
+    return kw
