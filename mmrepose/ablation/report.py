@@ -139,8 +139,10 @@ def build_report(spec: AblationSpec) -> dict[str, Any]:
                                  'pairs')
             va = pair_means([results[a][s].values[key] for s in seeds])
             vb = pair_means([results[b][s].values[key] for s in seeds])
+            per_seed = [results[a][s].means[key] - results[b][s].means[key]
+                        for s in seeds]
             report['comparisons'].append(dict(
-                a=a, b=b, metric=key, seeds=seeds,
+                a=a, b=b, metric=key, seeds=seeds, per_seed_diff=per_seed,
                 **paired_comparison(va, vb, key)))
     return report
 
@@ -179,7 +181,8 @@ def render_markdown(report: dict[str, Any]) -> str:
     lines += ['', '## Paired comparisons (test pairs; per-pair values '
               'averaged over the seeds both have)', '',
               '| A vs B | metric | mean A - B [95 % CI] | A better / worse '
-              '/ tied | sign test p |', '|---|---|---|---|---|']
+              '/ tied | sign test p | A - B of each seed\'s means |',
+              '|---|---|---|---|---|---|']
     for c in report['comparisons']:
         if not c.get('pairs'):
             continue
@@ -189,7 +192,7 @@ def render_markdown(report: dict[str, Any]) -> str:
             f"| {c['a']} vs {c['b']} | {c['metric']} ({arrow}) | "
             f"{c['mean_diff']:+.4f} [{c['ci_low']:+.4f}, "
             f"{c['ci_high']:+.4f}] | {c['better']} / {c['worse']} / "
-            f"{c['ties']} | {c['sign_p']:.2g} |")
+            f"{c['ties']} | {c['sign_p']:.2g} | {_per_seed(c)} |")
     lines += ['', '## Val sweeps (selection)', '',
               '| variant | CFG | s | SSIM | judge PCK@0.1 | guide PCK@0.1 | '
               'chosen |', '|---|---|---|---|---|---|---|']
@@ -207,6 +210,15 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines += ['', '## Test pairs, seed ' + str(report['grid_seed']), '',
                   '![grid](grid.png)']
     return '\n'.join(lines) + '\n'
+
+
+def _per_seed(comparison: dict[str, Any]) -> str:
+    """``+a (s0), -b (s1)``: the difference of the test means seed by seed,
+    the spread a claim must stand out of (the bootstrap interval covers
+    the pairs, not the training seeds)."""
+    diffs = comparison.get('per_seed_diff') or []
+    return ', '.join(f'{d:+.4f} (s{s})'
+                     for s, d in zip(comparison['seeds'], diffs))
 
 
 def _view_table(report: dict[str, Any]) -> list[str]:
