@@ -47,7 +47,9 @@ variants = dict(
     b1=dict(config='configs/repose/synthfashion_64_b1.py'),
     b2_encoder=dict(config='configs/repose/synthfashion_64_b2_encoder.py'),
     # eta = +1 (Eq. 15 read literally), 0 and -1
-    full_encoder=dict(config='configs/repose/synthfashion_64_full_encoder.py'),
+    full_encoder=dict(
+        config='configs/repose/synthfashion_64_full_encoder.py',
+        options={'model.pose_interaction_field.train_cfg.eta': 1.0}),
     full_encoder_eta0=dict(
         config='configs/repose/synthfashion_64_full_encoder.py',
         weights_from='b2_encoder'),

@@ -32,6 +32,8 @@ READER = ('photos are read by the SynthFashion SimpleBaseline, `pose_reader`: '
 STALE = 'the top-level variable now says what the pipelines use'
 CODEC = ('the model checks the pose encoding its pipelines render against '
          'its pose channels')
+ETA_SIGN = ('Eq. 15 trains with eta = -1, the sign the SynthFashion ablation '
+            'chose (docs/ablation.md)')
 REPOSE = 'configs/repose/'
 FULL = [REPOSE + n for n in ('deepfashion_256.py', 'deepfashion_512.py',
                              'market1501_128.py', 'synthfashion_64.py',
@@ -91,6 +93,11 @@ for name in SYNTHFASHION:
     CHANGED[name]['keypoint_frame'] = STALE
 for name in DEEPFASHION:
     CHANGED[name]['pose_encoding'] = STALE
+for name in FULL + [REPOSE + 'synthfashion_64_full_encoder.py',
+                    REPOSE + 'synthfashion_64_b1_pif.py']:
+    CHANGED.setdefault(name, {}).update(
+        {'model.pose_interaction_field.train_cfg.eta': ETA_SIGN,
+         'pose_interaction_field.train_cfg.eta': ETA_SIGN})
 
 
 def config_names() -> list[str]:

@@ -38,11 +38,14 @@ eps_theta towards ``eps - c g``, i.e. it teaches the network a prediction
 whose x0_hat sits *up* the energy by the same amount, which the sampling
 term then removes; ``eta`` (any sign) is a config value for that reason.
 
-Measured (docs/ablation.md, SynthFashion 64x44, seed 0, 4,000 iterations,
-B1 + RPA + PIF): on the independent judge's pose accuracy eta = +1, 0 and
--1 do not differ beyond their intervals, and none beats the same model
-without PIF; eta = -1 gives the best appearance (part colour error -0.0075
-against +1). The configs keep +1 until more seeds agree.
+Measured (docs/ablation.md, SynthFashion 64x44, 4,000 iterations, B1 +
+RPA + PIF): on the independent judge's pose accuracy eta = +1, 0 and -1 do
+not differ beyond their intervals, and none beats the same model without
+PIF; eta = -1 gives the best appearance (part colour error -0.0075 against
++1, whose colour is also worse than B2's). The configs therefore train
+with eta = -1 (``_base_/guidance/pif.py``); this class's default stays the
+literal +1 of Eq. 15. Why no sign reaches the judge: the estimator's pixel
+gradient is nearly orthogonal to another estimator's (docs/ablation.md).
 """
 from __future__ import annotations
 
