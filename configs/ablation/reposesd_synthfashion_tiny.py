@@ -20,13 +20,7 @@ variants = dict(
 )
 evaluation = dict(
     metrics=[
-        dict(type='SSIM', protocol='synthfashion', variant='ssim_256',
-             sigma=1.5),
-        dict(type='PSNR', protocol='synthfashion'),
-        dict(type='MaskedL1', protocol='synthfashion'),
-        dict(type='PartColourError', protocol='synthfashion'),
-        dict(type='PoseAccuracy', prefix='judge', estimator=_base_.judge),
-        dict(type='PoseAccuracy', prefix='guide', estimator=_base_.guide),
+        *_base_.evaluation.metrics,
         dict(type='HumanSDPoseMetric', prefix='humansd',
              estimator=_base_.judge),
     ],
