@@ -87,15 +87,7 @@ class Evaluator:
 
     # -- data --------------------------------------------------------------
     def dataloader(self, config: Config, split: str) -> DataLoader:
-        dataset_cfg = config.test_dataloader.dataset.copy()
-        dataset_cfg.update(split=split, test_mode=True)
-        dataset = DATASETS.build(dataset_cfg)
-        every = self.cfg['val_pairs_every'] if split == 'val' else 1
-        if every > 1:
-            dataset = Subset(dataset, range(0, len(dataset), every))
-        return DataLoader(dataset, batch_size=self.cfg['batch_size'],
-                          shuffle=False, num_workers=0,
-                          collate_fn=pseudo_collate)
+        return pair_dataloader(self.cfg, config, split)
 
     # -- scoring -------------------------------------------------------------
     def score(self, source: torch.nn.Module | str, config: Config,
@@ -191,6 +183,21 @@ class Evaluator:
         scores = self.score(name, self.spec.run_config(first), split, {})
         scores.save(path)
         return scores
+
+
+def pair_dataloader(evaluation: dict[str, Any], config: Config,
+                    split: str) -> DataLoader:
+    """The pairs of ``split`` a spec's ``evaluation`` scores, in a fixed
+    order: the model config's test dataset on that split, every
+    ``val_pairs_every``-th pair on val, ``batch_size`` per batch."""
+    dataset_cfg = config.test_dataloader.dataset.copy()
+    dataset_cfg.update(split=split, test_mode=True)
+    dataset = DATASETS.build(dataset_cfg)
+    every = evaluation['val_pairs_every'] if split == 'val' else 1
+    if every > 1:
+        dataset = Subset(dataset, range(0, len(dataset), every))
+    return DataLoader(dataset, batch_size=evaluation['batch_size'],
+                      shuffle=False, num_workers=0, collate_fn=pseudo_collate)
 
 
 def scores_path(run: Run, tag: str) -> str:

@@ -41,7 +41,8 @@ import torch.nn.functional as F
 from mmengine.config import DictAction
 from torch import Tensor
 
-from mmrepose.ablation import AblationSpec, Evaluator
+from mmrepose.ablation import AblationSpec
+from mmrepose.ablation.evaluation import pair_dataloader
 from mmrepose.apis import init_model
 from mmrepose.models.guidance import PoseInteractionField
 from mmrepose.utils import read_config, register_all_modules
@@ -126,14 +127,14 @@ def judge_field(spec: AblationSpec, guide: PoseInteractionField,
                                     device)
 
 
-def probe_batches(model, judge: PoseInteractionField, evaluator: Evaluator,
+def probe_batches(model, judge: PoseInteractionField, evaluation: dict,
                   cfg, split: str, num: int, settings: dict) -> list[dict]:
     """Sample ``num`` pairs at ``settings`` and return the records of every
     batch, concatenated per step."""
     model.test_cfg.update(settings, progress=False)
     steps: list[dict] = []
     done = 0
-    for batch in evaluator.dataloader(cfg, split):
+    for batch in pair_dataloader(evaluation, cfg, split):
         if done >= num:
             break
         data = model.data_preprocessor(batch, False)
@@ -190,14 +191,13 @@ def main(argv: list[str] | None = None) -> None:
     except (ValueError, KeyError, FileNotFoundError) as err:
         sys.exit(f'error: {err.args[0]}')
     cfg_scale = args.cfg_scale or model.test_cfg['cfg_scale']
-    evaluator = Evaluator(spec, args.device)
     results = {}
     for scale in scales:
         settings = {**spec.evaluation['sampler'], 'cfg_scale': cfg_scale,
                     'guidance_scale': scale}
         if args.num_steps:
             settings['num_steps'] = args.num_steps
-        results[scale] = probe_batches(model, judge, evaluator,
+        results[scale] = probe_batches(model, judge, spec.evaluation,
                                        cfg, args.split, args.num, settings)
         print(f'[trajectory] s={scale:g}: {len(results[scale])} steps, '
               f'{len(results[scale][0]["G_guide"])} pairs', flush=True)
