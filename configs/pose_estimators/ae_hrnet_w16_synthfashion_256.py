@@ -14,7 +14,8 @@
 # GPU): the CPU-trained model is the 128x88 variant,
 # ae_hrnet_w16_synthfashion_128.py (docs/pose_estimator.md).
 _base_ = [
-    './_base_/ae_hrnet_w32.py', './_base_/synthfashion_keypoints.py',
+    './_base_/ae_hrnet_w32.py', './_base_/hrnet_w16.py',
+    './_base_/synthfashion_keypoints.py',
     './_base_/default_runtime.py'
 ]
 
@@ -46,17 +47,10 @@ codec = dict(
     ],
     decode_max_instances=1)  # one person per SynthFashion image
 
-# model: HRNet-W16, stage 1 with two bottlenecks, stages 2-4 one module of
-# two basic blocks per branch; the head reads the stride-4 branch (16 ch.)
+# model: HRNet-W16 (_base_/hrnet_w16.py); the head reads the stride-4
+# branch (16 channels)
 model = dict(
-    backbone=dict(
-        extra=dict(
-            stage1=dict(num_blocks=(2, ), num_channels=(32, )),
-            stage2=dict(num_blocks=(2, 2), num_channels=(16, 32)),
-            stage3=dict(num_modules=1, num_blocks=(2, 2, 2),
-                        num_channels=(16, 32, 64)),
-            stage4=dict(num_modules=1, num_blocks=(2, 2, 2, 2),
-                        num_channels=(16, 32, 64, 128)))),
+    backbone=dict(_base_.hrnet_w16, _delete_=True),
     head=dict(in_channels=16, decoder=codec))
 
 # data: SynthFashion's COCO keypoint json (17 COCO keypoints per person)

@@ -9,7 +9,9 @@
 # judge stays independent of it (no shared weights, backbone or seed).
 #   OMP_NUM_THREADS=1 python tools/train_pose_estimator.py \
 #       configs/pose_estimators/topdown_hrnet_w16_synthfashion_128.py
-_base_ = ['./simplebaseline_res18_synthfashion_128.py']
+_base_ = [
+    './simplebaseline_res18_synthfashion_128.py', './_base_/hrnet_w16.py'
+]
 
 # half the judge's 3,000 iterations (the judge scored 0.924 on val after
 # 1,500 of them): trained on CPU beside the ablation's runs
@@ -22,23 +24,11 @@ param_scheduler = [
          eta_min=1.5e-5, by_epoch=False),
 ]
 
-# HRNet-W16 (the guide's stages); the head reads the stride-4 branch (16
-# channels) with no deconvolution: a 1x1 conv to the 17 heatmaps
+# HRNet-W16 (the guide's backbone, _base_/hrnet_w16.py); the head reads the
+# stride-4 branch (16 channels) with no deconvolution: a 1x1 conv to the 17
+# heatmaps
 model = dict(
-    backbone=dict(
-        _delete_=True,
-        type='HRNet',
-        in_channels=3,
-        extra=dict(
-            stage1=dict(num_modules=1, num_branches=1, block='BOTTLENECK',
-                        num_blocks=(2, ), num_channels=(32, )),
-            stage2=dict(num_modules=1, num_branches=2, block='BASIC',
-                        num_blocks=(2, 2), num_channels=(16, 32)),
-            stage3=dict(num_modules=1, num_branches=3, block='BASIC',
-                        num_blocks=(2, 2, 2), num_channels=(16, 32, 64)),
-            stage4=dict(num_modules=1, num_branches=4, block='BASIC',
-                        num_blocks=(2, 2, 2, 2),
-                        num_channels=(16, 32, 64, 128)))),
+    backbone=dict(_base_.hrnet_w16, _delete_=True),
     head=dict(in_channels=16, deconv_out_channels=None,
               deconv_kernel_sizes=None))
 randomness = dict(seed=23)  # neither the judge's (17) nor the guide's (0)

@@ -34,6 +34,11 @@ CODEC = ('the model checks the pose encoding its pipelines render against '
          'its pose channels')
 ETA_SIGN = ('Eq. 15 trains with eta = -1, the sign the SynthFashion ablation '
             'chose (docs/ablation.md)')
+BACKBONE = ('the HRNet-W16 backbone is one variable (_base_/hrnet_w16.py) '
+            'that the bottom-up and the top-down estimators share')
+HRNET_W16_KEYS = ['type', 'in_channels'] + [
+    f'extra.stage{i}.{k}' for i in range(1, 5) for k in (
+        'num_modules', 'num_branches', 'block', 'num_blocks', 'num_channels')]
 REPOSE = 'configs/repose/'
 FULL = [REPOSE + n for n in ('deepfashion_256.py', 'deepfashion_512.py',
                              'market1501_128.py', 'synthfashion_64.py',
@@ -93,6 +98,12 @@ for name in SYNTHFASHION:
     CHANGED[name]['keypoint_frame'] = STALE
 for name in DEEPFASHION:
     CHANGED[name]['pose_encoding'] = STALE
+for name in ('ae_hrnet_w16_synthfashion_128.py',
+             'ae_hrnet_w16_synthfashion_256.py',
+             'topdown_hrnet_w16_synthfashion_128.py',
+             'topdown_hrnet_w16_synthfashion_128_blurnoise.py'):
+    ADDED.setdefault('configs/pose_estimators/' + name, {}).update(
+        _keys('hrnet_w16', HRNET_W16_KEYS, BACKBONE))
 for name in FULL + [REPOSE + 'synthfashion_64_full_encoder.py',
                     REPOSE + 'synthfashion_64_b1_pif.py']:
     CHANGED.setdefault(name, {}).update(
