@@ -58,3 +58,5 @@ def test_a_config_without_pif_is_a_clear_error(tmp_path):
     checkpoint = save_random_checkpoint(config, tmp_path / 'b1.pth')
     with pytest.raises(SystemExit, match='has no pose_interaction_field'):
         tool.main([str(config), str(checkpoint)])
+    with pytest.raises(SystemExit, match="--guidance: '1,x' is not"):
+        tool.main([str(config), str(checkpoint), '--guidance', '1,x'])

@@ -179,7 +179,11 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     register_all_modules()
     try:
-        scales = [float(s) for s in args.guidance.split(',')]
+        try:
+            scales = [float(s) for s in args.guidance.split(',')]
+        except ValueError:
+            raise ValueError(f'--guidance: {args.guidance!r} is not '
+                             'comma-separated numbers') from None
         spec = AblationSpec(args.spec)
         cfg, model = init_model(read_config(args.config, args.cfg_options),
                                 args.checkpoint, args.device,
