@@ -9,8 +9,10 @@ from diffusers import DDIMScheduler
 
 from mmrepose.apis.init_model import CheckpointMismatchError
 from mmrepose.models import ProgressiveDistillation
+from mmrepose.models.guidance import stack_target_keypoints
+from mmrepose.registry import MODELS
 from mmrepose.models.diffusion.noise_schedulers import build_noise_scheduler
-from tiny_models import random_batch, tiny_b1_cfg
+from tiny_models import random_batch, tiny_b1_cfg, tiny_full_cfg
 
 STEPS = 4  # teacher; the student takes 2
 
@@ -25,7 +27,6 @@ def distiller(tmp_path):
     torch.manual_seed(0)
     cfg = tiny_b1_cfg(diffusion=dict(type='GaussianDiffusion',
                                      prediction_type='v_prediction'))
-    from mmrepose.registry import MODELS
     teacher = MODELS.build(cfg)
     return ProgressiveDistillation(
         cfg, save_weights(teacher, tmp_path / 'teacher.pth'), STEPS,
@@ -121,6 +122,37 @@ def test_a_distillation_checkpoint_is_the_next_teacher(distiller, tmp_path):
     assert second.test_cfg['num_steps'] == 1
 
 
+def test_a_pif_guided_teacher_puts_its_gradient_in_the_target(tmp_path):
+    """The full model as teacher: its two DDIM steps carry PIF's gradient
+    (the target moves with its guidance scale, the student computes none),
+    and the target keypoints that needs are a clear error when missing."""
+    torch.manual_seed(0)
+    cfg = tiny_full_cfg(enabled=False)
+    path = save_weights(MODELS.build(cfg), tmp_path / 'full.pth')
+    batch = random_batch(size=(32, 24), target_keypoints=True)
+    targets = []
+    for scale in (0.0, 4.0):
+        distiller = ProgressiveDistillation(
+            cfg, path, STEPS,
+            teacher_sampling=dict(cfg_scale=1.0, guidance_scale=scale))
+        assert distiller.pose_interaction_field is None
+        assert distiller.test_cfg['guidance_scale'] == 0.0
+        data = distiller.data_preprocessor(batch, True)
+        keypoints = stack_target_keypoints(data['data_samples'],
+                                           torch.device('cpu'))
+        torch.manual_seed(1)
+        x_t = torch.randn(2, 3, 32, 24)
+        t = torch.full((2, ), 2 * distiller.stride)
+        targets.append(distiller.teacher_target(data['inputs'], x_t, t,
+                                                keypoints))
+    assert (targets[1] - targets[0]).abs().mean() > 1e-4
+    assert torch.isfinite(distiller(**data, mode='loss')['loss_distill'])
+    for sample in data['data_samples']:
+        del sample.target_keypoints
+    with pytest.raises(KeyError, match='target keypoints'):
+        distiller(**data, mode='loss')
+
+
 def test_bad_steps_and_weights(tmp_path, distiller):
     cfg = tiny_b1_cfg(diffusion=dict(type='GaussianDiffusion',
                                      prediction_type='v_prediction'))
@@ -134,11 +166,11 @@ def test_bad_steps_and_weights(tmp_path, distiller):
 
 
 def test_the_distillation_configs(monkeypatch):
-    """Round 1 builds on the embedded B1; round 2 names round 1's output
-    when it is missing."""
+    """Round 1 builds on the embedded B1; round 2 and the full model's
+    round 1 (its model a config path) name their teachers' weights when
+    they are missing."""
     from pathlib import Path
 
-    from mmrepose.registry import MODELS
     from mmrepose.utils import read_config
     root = Path(__file__).parents[2]
     monkeypatch.chdir(root)
@@ -151,3 +183,14 @@ def test_the_distillation_configs(monkeypatch):
         with pytest.raises(FileNotFoundError,
                            match='synthfashion_64_b1_ddim10/iter_2000'):
             MODELS.build(cfg.model)
+    cfg = read_config('configs/distillation/synthfashion_64_full_ddim10.py')
+    assert isinstance(cfg.model.model, str)
+    if not Path(cfg.model.teacher_checkpoint).is_file():
+        with pytest.raises(FileNotFoundError,
+                           match='full_encoder_eta_minus1/seed0/iter_4000'):
+            MODELS.build(cfg.model)
+    else:
+        model = MODELS.build(cfg.model)
+        assert model.teacher.pose_interaction_field is not None
+        assert (model.teacher_cfg['cfg_scale'],
+                model.teacher_cfg['guidance_scale']) == (1.25, 1.0)

@@ -8,38 +8,22 @@ import torch
 
 from mmrepose.registry import MODELS
 from mmrepose.structures import PoseTransferDataSample
-from test_utils.test_mmpose_stack import tiny_bottomup_ae_config
 
-from tiny_models import random_batch, tiny_b1_cfg, tiny_b2_cfg
+from tiny_models import (random_batch, tiny_b1_cfg, tiny_b2_cfg,
+                         tiny_full_cfg)
 
 SIZE = (32, 24)
 
 
-def _full_cfg(enabled: bool = True, scale: float = 1.0) -> dict:
-    cfg = tiny_b2_cfg()
-    cfg['pose_interaction_field'] = dict(
-        type='PoseInteractionField',
-        estimator=dict(type='MMPoseEstimator',
-                       config=tiny_bottomup_ae_config(), checkpoint=None),
-        train_cfg=dict(enabled=enabled, max_timestep=1000))
-    cfg['test_cfg'] = {**cfg['test_cfg'], 'guidance_scale': scale}
-    return cfg
-
-
 def _batch() -> dict:
-    batch = random_batch(size=SIZE)
-    g = torch.Generator().manual_seed(3)
-    for sample in batch['data_samples']:
-        kps = torch.rand(18, 2, generator=g) * torch.tensor([SIZE[1], SIZE[0]])
-        sample.target_keypoints = kps
-    return batch
+    return random_batch(size=SIZE, target_keypoints=True)
 
 
 def _pair(enabled: bool = False):
     """A B2 model and a full model holding the same weights."""
     torch.manual_seed(0)
     b2 = MODELS.build(tiny_b2_cfg())
-    full = MODELS.build(_full_cfg(enabled))
+    full = MODELS.build(tiny_full_cfg(enabled))
     missing, unexpected = full.load_state_dict(b2.state_dict(), strict=False)
     assert not unexpected
     assert all(k.startswith('pose_interaction_field.') for k in missing)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import torch
+from test_utils.test_mmpose_stack import tiny_bottomup_ae_config
 
 from mmrepose.structures import PoseTransferDataSample
 
@@ -40,10 +41,25 @@ def tiny_b2_cfg(pose_channels: int = 20, sample_channels: int = 3,
     return cfg
 
 
+def tiny_full_cfg(enabled: bool = True, scale: float = 1.0) -> dict:
+    """The full model: the tiny B2 with PIF (a tiny AE estimator, PIF
+    training on all timesteps when ``enabled``, guidance scale ``scale``)."""
+    cfg = tiny_b2_cfg()
+    cfg['pose_interaction_field'] = dict(
+        type='PoseInteractionField',
+        estimator=dict(type='MMPoseEstimator',
+                       config=tiny_bottomup_ae_config(), checkpoint=None),
+        train_cfg=dict(enabled=enabled, max_timestep=1000))
+    cfg['test_cfg'] = {**cfg['test_cfg'], 'guidance_scale': scale}
+    return cfg
+
+
 def random_batch(batch: int = 2, size=(32, 22), pose_channels: int = 20,
-                 seed: int = 0) -> dict:
+                 seed: int = 0, target_keypoints: bool = False) -> dict:
     """A collated batch as the dataloader gives it (lists per key), with
-    the source and target pose inputs."""
+    the source and target pose inputs; with ``target_keypoints``, each
+    sample's 18 random target keypoints (x, y) in the image, which PIF
+    needs."""
     g = torch.Generator().manual_seed(seed)
     h, w = size
     samples = []
@@ -52,6 +68,11 @@ def random_batch(batch: int = 2, size=(32, 22), pose_channels: int = 20,
         s.gt_img = torch.randint(0, 256, (3, h, w), dtype=torch.uint8,
                                  generator=g)
         samples.append(s)
+    if target_keypoints:
+        g_kps = torch.Generator().manual_seed(seed + 3)
+        for s in samples:
+            s.target_keypoints = torch.rand(18, 2, generator=g_kps) * \
+                torch.tensor([w, h])
     return dict(
         inputs=dict(
             source_img=[torch.randint(0, 256, (3, h, w), dtype=torch.uint8,

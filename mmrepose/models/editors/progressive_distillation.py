@@ -31,7 +31,10 @@ the one of ``(x~, eps~)``. In v-prediction that is Salimans & Ho's
 "SNR + 1" weighting.
 
 The teacher is loaded from ``teacher_checkpoint``: a RePoseDM checkpoint,
-or one of this model (its ``student.`` weights: the next round).
+or one of this model (its ``student.`` weights: the next round). Its
+architecture is ``model``: a model config, or the path of a config file
+whose ``model`` it is (so that a distillation config names the model it
+distils instead of repeating it).
 """
 from __future__ import annotations
 
@@ -43,6 +46,7 @@ from mmengine.model import BaseModel
 from torch import Tensor, nn
 
 from mmrepose.registry import MODELS
+from mmrepose.utils import read_config
 from ..diffusion import DiffusionSampler
 from ..guidance import stack_target_keypoints
 from ..guidance.pif_guidance import per_sample
@@ -55,7 +59,7 @@ class ProgressiveDistillation(BaseModel):
 
     Args:
         model: The RePoseDM config of teacher and student (one
-            architecture).
+            architecture), or the path of a config file holding it.
         teacher_checkpoint: The teacher's weights (see module doc).
         teacher_steps: The teacher's DDIM steps (even, dividing T); the
             student samples with half as many.
@@ -66,10 +70,12 @@ class ProgressiveDistillation(BaseModel):
     The data preprocessor is the model's.
     """
 
-    def __init__(self, model: dict, teacher_checkpoint: str,
+    def __init__(self, model: dict | str, teacher_checkpoint: str,
                  teacher_steps: int, teacher_sampling: dict | None = None):
         super().__init__()
         from mmrepose.apis.init_model import load_weights  # no import cycle
+        if isinstance(model, str):
+            model = read_config(model).model
         self.teacher = MODELS.build(model)
         num_timesteps = self.teacher.diffusion.num_timesteps
         if teacher_steps < 2 or teacher_steps % 2 or \
