@@ -3,10 +3,12 @@ from .config import (ConfigSettingError, fill_pipeline_settings,
 from .image_size import parse_image_size
 from .mmcv_compat import (MissingCompiledOpError, compiled_mmcv_ops_available,
                           install_mmcv_ops_placeholders)
+from .number_list import parse_numbers
 from .setup_env import register_all_modules
 
 __all__ = [
     'register_all_modules', 'install_mmcv_ops_placeholders',
     'compiled_mmcv_ops_available', 'MissingCompiledOpError', 'read_config',
-    'fill_pipeline_settings', 'ConfigSettingError', 'parse_image_size'
+    'fill_pipeline_settings', 'ConfigSettingError', 'parse_image_size',
+    'parse_numbers'
 ]

@@ -9,9 +9,9 @@ from diffusers import DDIMScheduler
 
 from mmrepose.apis.init_model import CheckpointMismatchError
 from mmrepose.models import ProgressiveDistillation
+from mmrepose.models.diffusion.noise_schedulers import build_noise_scheduler
 from mmrepose.models.guidance import stack_target_keypoints
 from mmrepose.registry import MODELS
-from mmrepose.models.diffusion.noise_schedulers import build_noise_scheduler
 from tiny_models import random_batch, tiny_b1_cfg, tiny_full_cfg
 
 STEPS = 4  # teacher; the student takes 2

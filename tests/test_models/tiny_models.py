@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import torch
-from test_utils.test_mmpose_stack import tiny_bottomup_ae_config
 
 from mmrepose.structures import PoseTransferDataSample
+from test_utils.test_mmpose_stack import tiny_bottomup_ae_config
 
 TINY_UNET_CFG = dict(
     block_out_channels=(32, 64), layers_per_block=1,

@@ -45,7 +45,8 @@ from mmrepose.ablation import AblationSpec
 from mmrepose.ablation.evaluation import pair_dataloader
 from mmrepose.apis import init_model
 from mmrepose.models.guidance import PoseInteractionField
-from mmrepose.utils import read_config, register_all_modules
+from mmrepose.utils import (parse_numbers, read_config,
+                            register_all_modules)
 
 QUANTITIES = ('G_guide', 'G_judge', 'cos_guide_judge', 'cos_guide_gt',
               'cos_judge_gt')
@@ -179,11 +180,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     register_all_modules()
     try:
-        try:
-            scales = [float(s) for s in args.guidance.split(',')]
-        except ValueError:
-            raise ValueError(f'--guidance: {args.guidance!r} is not '
-                             'comma-separated numbers') from None
+        scales = parse_numbers(args.guidance, '--guidance')
+        if not scales:
+            raise ValueError('--guidance: no guidance scale given')
         spec = AblationSpec(args.spec)
         cfg, model = init_model(read_config(args.config, args.cfg_options),
                                 args.checkpoint, args.device,

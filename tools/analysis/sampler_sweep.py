@@ -48,7 +48,8 @@ from mmrepose.apis import init_model
 from mmrepose.datasets import AnnotationError
 from mmrepose.datasets.transforms import ImageLoadError
 from mmrepose.models.diffusion import DiffusionSampler
-from mmrepose.utils import read_config, register_all_modules
+from mmrepose.utils import (parse_numbers, read_config,
+                            register_all_modules)
 
 COMPARED = ('synthfashion/ssim_256_sigma1.5',
             'synthfashion/part_colour_error', 'judge/pck@0.1')
@@ -160,13 +161,13 @@ def settings_grid(args: argparse.Namespace, model, cfg_scale: float
         raise ValueError(f'{args.config} has no PIF guidance: --guidance, '
                          '--guidance-steps, --view-shift and --gradient-blur '
                          'need a full model')
-    scales = _numbers(args.guidance, '--guidance', float) or \
+    scales = parse_numbers(args.guidance, '--guidance', float) or \
         [model.test_cfg.get('guidance_scale')]
     windows = [parse_window(w) for w in args.guidance_steps.split(',')] \
         if args.guidance_steps else [pif and pif.sample_cfg['steps']]
-    shifts = _numbers(args.view_shift, '--view-shift', int) or \
+    shifts = parse_numbers(args.view_shift, '--view-shift', int) or \
         [pif and pif.sample_cfg['view_shift']]
-    blurs = _numbers(args.gradient_blur, '--gradient-blur', float) or \
+    blurs = parse_numbers(args.gradient_blur, '--gradient-blur', float) or \
         [pif and pif.sample_cfg['gradient_blur']]
     grid = []
     for name, steps in parse_samplers(args.samplers):
@@ -193,17 +194,6 @@ def settings_grid(args: argparse.Namespace, model, cfg_scale: float
                         label += f' blur={blur:g}'
                 grid.append((label, nfe, settings))
     return grid
-
-
-def _numbers(text: str | None, flag: str, kind: type) -> list:
-    """Comma-separated numbers of ``kind`` (``[]`` for None)."""
-    if not text:
-        return []
-    try:
-        return [kind(item) for item in text.split(',')]
-    except ValueError:
-        raise ValueError(f'{flag}: {text!r} is not comma-separated '
-                         f'{kind.__name__} values') from None
 
 
 def reference_row(path: str, model) -> tuple[str, int, PairScores]:
