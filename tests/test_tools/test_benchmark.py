@@ -187,3 +187,47 @@ def test_random_init_vae():
     assert not any(p.requires_grad for p in vae.parameters())
     z = vae.encode(torch.zeros(1, 3, 16, 16))
     assert z.shape == (1, 4, 2, 2)
+
+
+def test_text_pose_config_on_generated_captions(tiny_sd_dir):
+    """A LAION-Human config reads the generated set as captioned pairs
+    (its pose-file loader dropped) and samples from prompts; HumanSD-style
+    and RePoseSD rows count the text encoder and PIF. The tiny SD folder
+    and a 64 px crop keep it small."""
+    proc = run_tool('configs/reposesd/reposesd_laion_human_512.py',
+                    '--random-estimator', '--device', 'cpu', '--threads',
+                    '1', '--batch', '2', '--skip-train', '--warmup', '0',
+                    '--repeat', '1', '--sampler', f'ddim:{STEPS}', '--cfg',
+                    '2', '--flops', '--cfg-options',
+                    f'model.sd_folder={tiny_sd_dir}',
+                    'train_dataloader.dataset.pipeline.2.size=64')
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    res = json.loads(proc.stdout.strip().splitlines()[-1])['results'][0]
+    assert res['data'] == 'generated SynthFashion 64x64'
+    sample, = res['sample']
+    assert sample['nfe'] == 2 * STEPS and sample['guidance_scale'] == 1.0
+    per_image, = res['flops']['per_image']
+    for part in ('text_encoder', 'unet', 'pose_interaction_field',
+                 'autoencoder'):
+        assert per_image['by_component'][part] > 0, part
+    assert sum(per_image['by_component'].values()) == pytest.approx(
+        per_image['total'])
+
+
+def test_random_sd_folder_is_written_once(tmp_path, monkeypatch):
+    import mmrepose.models.stable_diffusion as sd
+    tool = load_script('tools/analysis/benchmark.py')
+    written = []
+    monkeypatch.setattr(sd, 'write_random_stable_diffusion_21',
+                        lambda out: written.append(out) or
+                        os.makedirs(out))
+    args = tool.parse_args(['configs/reposesd/synthfashion_tiny.py',
+                            '--random-sd'])
+    for _ in range(2):  # --compare builds a second config
+        cfg = tool.load_cfg(args.config, args, str(tmp_path))
+        assert cfg.model.sd_folder == str(tmp_path / 'random_sd21_base')
+    assert written == [str(tmp_path / 'random_sd21_base')]
+    # a config without a Stable Diffusion folder is left as it is
+    cfg = tool.load_cfg(TINY, tool.parse_args([TINY, '--random-sd']),
+                        str(tmp_path))
+    assert 'sd_folder' not in cfg.model

@@ -5,7 +5,8 @@
         [--sampler ddim:100,dpmsolver++:20] [--steps S] [--cfg 1,2]
         [--guidance S[,S...]] [--compare CONFIG2] [--warmup W] [--repeat R]
         [--train-iters N] [--skip-train] [--skip-sample] [--flops]
-        [--channels-last] [--compile] [--random-vae] [--data-root DIR]
+        [--channels-last] [--compile] [--random-vae] [--random-sd]
+        [--random-estimator] [--data-root DIR]
         [--threads T] [--json-out FILE] [--cfg-options k=v ...]
 
 Training: ``model.train_step(batch, optim_wrapper)`` (forward, backward,
@@ -26,7 +27,9 @@ by the config's own training dataset and pipeline (``--data-root`` uses an
 existing one). Weights are random (speed does not depend on them);
 ``--random-vae`` replaces a latent config's SD VAE (not available here) by a
 randomly initialised one of the same architecture (its distilled guidance
-decoder too, when the config names one).
+decoder too, when the config names one); ``--random-sd`` a RePoseSD
+config's whole Stable Diffusion folder by one of SD 2.1-base's
+architecture.
 
 Prints a table, then ONE JSON line (the last line of stdout) with the
 environment, the settings and the results (and config2/config1 ratios with
@@ -118,9 +121,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument('--random-vae', action='store_true', help='randomly '
                    'initialised SD 2.1 VAE (and guidance decoder) in place '
                    'of a latent config\'s')
+    p.add_argument('--random-sd', action='store_true', help='a Stable '
+                   'Diffusion 2.1-base folder with random weights in place '
+                   "of a RePoseSD config's sd_folder (written to a temporary "
+                   'folder, ~5 GB)')
     p.add_argument('--random-estimator', action='store_true',
-                   help='randomly initialised PIF pose estimator (same '
-                   'architecture) when its checkpoint is not here')
+                   help="randomly initialised pose estimator of PIF (or "
+                   "of HumanSD's loss), same architecture, when its "
+                   'checkpoint is not here')
     p.add_argument('--data-root', help='an existing dataset instead of a '
                    'generated SynthFashion set')
     p.add_argument('--threads', type=int, help='torch.set_num_threads')
@@ -143,11 +151,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 # -- building ---------------------------------------------------------------
-def load_cfg(path: str, args: argparse.Namespace) -> Config:
+def load_cfg(path: str, args: argparse.Namespace, tmp: str) -> Config:
     """The config (main() has checked that it exists) with the command
-    line's options and random-weight switches."""
+    line's options and random-weight switches (a random SD folder is
+    written under ``tmp`` once)."""
     from mmrepose.utils import read_config
     cfg = read_config(path, args.cfg_options)
+    if args.random_sd and 'sd_folder' in cfg.model:
+        folder = osp.join(tmp, 'random_sd21_base')
+        if not osp.isdir(folder):
+            from mmrepose.models.stable_diffusion import \
+                write_random_stable_diffusion_21
+            log(f'writing a random Stable Diffusion 2.1-base to {folder}')
+            write_random_stable_diffusion_21(folder)
+        cfg.model.sd_folder = folder
+    elif args.random_sd:
+        log(f'{path} has no sd_folder: --random-sd ignored')
     ae = cfg.model.get('autoencoder') or {}
     if args.random_vae and ae.get('type') == 'LatentAutoencoderKL':
         from benchmarking import RandomInitAutoencoderKL
@@ -157,11 +176,14 @@ def load_cfg(path: str, args: argparse.Namespace) -> Config:
             guidance_decoder=ae.get('guidance_decoder'))
     elif args.random_vae:
         log(f'{path} has no LatentAutoencoderKL: --random-vae ignored')
-    pif = cfg.model.get('pose_interaction_field') or {}
-    if args.random_estimator and pif:
-        pif['estimator']['checkpoint'] = None
-    elif args.random_estimator:
-        log(f'{path} has no PIF estimator: --random-estimator ignored')
+    # PIF's estimator, or HumanSD's loss's
+    users = [cfg.model[key] for key in ('pose_interaction_field',
+                                        'loss_weight')
+             if 'estimator' in (cfg.model.get(key) or {})]
+    for user in users if args.random_estimator else []:
+        user['estimator']['checkpoint'] = None
+    if args.random_estimator and not users:
+        log(f'{path} has no pose estimator: --random-estimator ignored')
     return cfg
 
 
@@ -172,7 +194,7 @@ def build_model(cfg: Config, device: torch.device) -> torch.nn.Module:
         model = MODELS.build(cfg.model)
     except FileNotFoundError as err:
         switch = '--random-estimator' if 'pose estimator' in str(err) \
-            else '--random-vae'
+            else '--random-sd' if 'sd_folder' in cfg.model else '--random-vae'
         fail(f'{err} (or time it with random weights: {switch})')
     return model.to(device)
 
@@ -260,13 +282,12 @@ def measure_sampling(model, data, settings: list[dict],
                      args: argparse.Namespace, device: torch.device
                      ) -> list[dict]:
     """Seconds per image, images/s and counted NFE of each setting."""
-    from benchmarking import CallCounter, sample_kwargs, time_repeats
+    from benchmarking import (CallCounter, sample_kwargs, sampling_call,
+                              time_repeats)
     model.eval()
     batch = model.data_preprocessor(data, False)
-    inputs = batch['inputs']
-    n_img = len(next(iter(inputs.values())))
-    keypoints = model.pif_targets(batch['data_samples'],
-                                  inputs['source_img'].device)
+    n_img = len(batch['data_samples'])
+    sample = sampling_call(model, batch)
     counter = CallCounter(model.unet)
     autocast = (lambda: torch.autocast(device.type, dtype=torch.bfloat16)) \
         if args.amp == 'bf16' else contextlib.nullcontext
@@ -280,7 +301,7 @@ def measure_sampling(model, data, settings: list[dict],
 
         def run(kw=kw):
             with autocast():
-                model.sample(inputs, target_keypoints=keypoints, **kw)
+                sample(**kw)
 
         t = time_repeats(run, args.warmup, args.repeat, device)
         runs = args.warmup + args.repeat
@@ -301,7 +322,7 @@ def bench_config(path: str, args: argparse.Namespace, device: torch.device,
     from benchmarking import build_collate_fn, load_pipeline_items, \
         num_params
     log(f'building {path}')
-    cfg = load_cfg(path, args)
+    cfg = load_cfg(path, args, tmp)
     model = build_model(cfg, device)
     if args.guidance and 'guidance_scale' not in model.test_cfg:
         fail(f'this config has no PIF guidance ({path}: its model\'s test_cfg '

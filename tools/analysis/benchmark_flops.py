@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import torch
 
-from benchmarking import count_flops, sample_kwargs
+from benchmarking import count_flops, sample_kwargs, sampling_call
 
 
 def expected_training_flops(model, fwd_bwd: Callable[[], None]) -> dict:
@@ -54,18 +54,13 @@ def measure_flops(model, train_data, sample_data, settings: list[dict]
     backward of the loss) and per image for each sampling setting."""
     model.eval()
     sample_batch = model.data_preprocessor(sample_data, False)
-    inputs = sample_batch['inputs']
-    # PIF guidance steers towards the batch's target keypoints
-    keypoints = model.pif_targets(sample_batch['data_samples'],
-                                  inputs['source_img'].device)
-    n_img, batch = len(next(iter(inputs.values()))), len(train_data['inputs'][
-        'source_img'])
+    n_img = len(sample_batch['data_samples'])
+    batch = len(train_data['inputs']['source_img'])
     captured = []  # the U-Net's arguments in a one-image, one-step call
     hook = model.unet.register_forward_pre_hook(
         lambda m, a, kw: captured.append((a, kw)), with_kwargs=True)
-    model.sample({k: v[:1] for k, v in inputs.items()}, num_steps=1,
-                 cfg_scale=1.0, progress=False,
-                 target_keypoints=None if keypoints is None else keypoints[:1])
+    sampling_call(model, sample_batch, 1)(num_steps=1, cfg_scale=1.0,
+                                          progress=False)
     hook.remove()
     a, kw = captured[0]
     with torch.no_grad():
@@ -87,9 +82,9 @@ def measure_flops(model, train_data, sample_data, settings: list[dict]
         flops['train_pif_fraction'] = f['pif_fraction']
     model.eval()
     flops['per_image'] = []
+    sample = sampling_call(model, sample_batch)
     for s in settings:
-        f = count_flops(lambda: model.sample(
-            inputs, target_keypoints=keypoints, **sample_kwargs(s)), model)
+        f = count_flops(lambda: sample(**sample_kwargs(s)), model)
         flops['per_image'].append(dict(total=f['total'] / n_img, by_component={
             k: v / n_img for k, v in f['by_component'].items()}))
     return flops

@@ -36,17 +36,9 @@ from torch import nn
 
 from mmrepose.models.autoencoders.latent_autoencoder_kl import \
     LatentAutoencoderKL
+from mmrepose.models.stable_diffusion import SD21_VAE_CONFIG
 
 MB = 2**20
-
-#: ``AutoencoderKL`` config of ``stable-diffusion-2-1-base/vae``.
-SD21_VAE_CONFIG = dict(
-    in_channels=3, out_channels=3, latent_channels=4,
-    down_block_types=('DownEncoderBlock2D', ) * 4,
-    up_block_types=('UpDecoderBlock2D', ) * 4,
-    block_out_channels=(128, 256, 512, 512), layers_per_block=2,
-    act_fn='silu', norm_num_groups=32, sample_size=768,
-    scaling_factor=0.18215)
 
 
 class RandomInitAutoencoderKL(LatentAutoencoderKL):
@@ -68,12 +60,21 @@ class RandomInitAutoencoderKL(LatentAutoencoderKL):
 DEFAULT_SIZE = (256, 176)
 
 
+#: text + pose datasets in their own formats (RePoseSD): the generated set
+#: is read as captioned pairs, without the steps that read pose files
+TEXT_POSE_DATASETS = ('LaionHumanDataset', 'HumanArtDataset')
+POSE_FILE_STEPS = ('LoadPeoplePose', )
+
+
 def resize_size(pipeline: list | None) -> tuple[int, int] | None:
-    """(H, W) of a pipeline's ``ResizePair`` (whose scale is (W, H))."""
+    """(H, W) of a pipeline's ``ResizePair`` (whose scale is (W, H)) or
+    ``ResizeShortSideCrop`` (a square)."""
     for step in pipeline or []:
         if step.get('type') == 'ResizePair' and step.get('scale'):
             w, h = step['scale']
             return int(h), int(w)
+        if step.get('type') == 'ResizeShortSideCrop':
+            return int(step['size']), int(step['size'])
     return None
 
 
@@ -84,9 +85,12 @@ def load_pipeline_items(dataset_cfg: dict, num: int, data_root: str | None,
     and a description of the data.
 
     Without ``data_root``, a tiny SynthFashion set (2 identities x 3 poses,
-    12 pairs) is generated under ``tmp`` at the pipeline's ``ResizePair``
-    size and read as a DeepFashion csv dataset (SynthFashion's layout), so
-    DeepFashion and Market-1501 configs read it with their own pipelines.
+    12 pairs, with captions) is generated under ``tmp`` at the pipeline's
+    ``ResizePair`` (or ``ResizeShortSideCrop``) size and read as a
+    DeepFashion csv dataset (SynthFashion's layout), so DeepFashion and
+    Market-1501 configs read it with their own pipelines; text + pose
+    configs (Human-Art, LAION-Human) read it as a
+    ``CaptionedPoseDataset``, their pipeline less its pose-file loader.
     """
     from mmrepose.datasets.synthesis import generate_synthfashion
     from mmrepose.registry import DATASETS
@@ -105,9 +109,16 @@ def load_pipeline_items(dataset_cfg: dict, num: int, data_root: str | None,
                                   poses_per_id=3, seed=0, progress=False)
             log(f'generated SynthFashion {h}x{w} (2 identities) in '
                 f'{time.perf_counter() - start:.1f} s')
+        if inner.get('type') in TEXT_POSE_DATASETS:  # their own options
+            pipeline = [step for step in inner.get('pipeline', [])
+                        if step.get('type') not in POSE_FILE_STEPS]
+            inner.clear()
+            inner.update(type='CaptionedPoseDataset', pipeline=pipeline)
+        elif inner.get('type') != 'CaptionedPoseDataset':
+            inner['type'] = 'DeepFashionPoseDataset'
         inner.pop('img_dir', None)
-        inner.update(type='DeepFashionPoseDataset', data_root=root,
-                     ann_format='patn', split='train', keypoint_frame=None)
+        inner.update(data_root=root, ann_format='patn', split='train',
+                     keypoint_frame=None)
         source = f'generated SynthFashion {h}x{w}'
     random.seed(0)  # the pipelines' random augmentations
     np.random.seed(0)
@@ -329,6 +340,25 @@ def model_flops_utilization(result: dict, peak_tflops: float) -> dict:
                          for row, per_image in zip(result['sample'],
                                                    flops['per_image'])]
     return mfu
+
+
+def sampling_call(model, batch: dict, num: int | None = None
+                  ) -> Callable[..., torch.Tensor]:
+    """``fn(**overrides)``: ``model.sample`` on the first ``num`` items of
+    a preprocessed batch (all by default), guided towards their target
+    keypoints where the model has PIF. RePoseDM samples from the inputs,
+    RePoseSD from the pose image and the prompts."""
+    inputs, samples = batch['inputs'], batch['data_samples']
+    num = num or len(samples)
+    keypoints = model.pif_targets(samples[:num],
+                                  next(iter(inputs.values())).device)
+    inputs = {k: v[:num] for k, v in inputs.items()}
+    if hasattr(model, 'prompts'):  # text + pose
+        prompts = model.prompts(samples[:num])
+        return lambda **kw: model.sample(inputs['target_pose'], prompts,
+                                         target_keypoints=keypoints, **kw)
+    return lambda **kw: model.sample(inputs, target_keypoints=keypoints,
+                                     **kw)
 
 
 def sample_kwargs(s: dict) -> dict:

@@ -22,6 +22,8 @@ from collections.abc import Iterable
 
 import torch
 
+from .sd21_architecture import SD21_SCHEDULER_CONFIG
+
 #: the tokenizer's special tokens (ids 0 and 1)
 BOS, EOS = '<|startoftext|>', '<|endoftext|>'
 _CHARS = [chr(c) for c in range(ord('a'), ord('z') + 1)] + list(",.-'0123456789")
@@ -134,11 +136,8 @@ def write_tiny_stable_diffusion(out: str, words: Iterable[str] = (),
         layers_per_block=1, cross_attention_dim=text_width,
         use_linear_projection=True, norm_num_groups=min(width, 32), **layout,
     ).save_pretrained(osp.join(out, 'unet'))
-    # SD 2.1-base's schedule
-    DDPMScheduler(num_train_timesteps=1000, beta_start=0.00085,
-                  beta_end=0.012, beta_schedule='scaled_linear',
-                  prediction_type='epsilon', clip_sample=False,
-                  steps_offset=1).save_pretrained(osp.join(out, 'scheduler'))
+    DDPMScheduler(**SD21_SCHEDULER_CONFIG).save_pretrained(
+        osp.join(out, 'scheduler'))
     return out
 
 
