@@ -5,13 +5,13 @@ diffusers folder give it (``unet/``, ``vae/``, ``text_encoder/``,
 The random folder is for measuring what a real fine-tune costs (FLOPs,
 memory, time per step: ``tools/analysis/benchmark.py --random-sd``) where
 the released weights are not at hand; its images are noise. Its tokenizer
-knows a-z and the given words (:func:`write_clip_tokenizer`), padded to
-SD's 77 tokens like the real one, so the text encoder does the same work.
+spells words out letter by letter (:func:`write_clip_tokenizer` with no
+whole words) and pads to SD's 77 tokens like the real one, so the text
+encoder does the same work.
 """
 from __future__ import annotations
 
 import os.path as osp
-from collections.abc import Iterable
 
 import torch
 
@@ -54,8 +54,7 @@ SD21_SCHEDULER_CONFIG = dict(
     clip_sample=False, steps_offset=1)
 
 
-def write_random_stable_diffusion_21(out: str, words: Iterable[str] = (),
-                                     seed: int = 0) -> str:
+def write_random_stable_diffusion_21(out: str, seed: int = 0) -> str:
     """Write a ``stable-diffusion-2-1-base`` folder with random weights
     (about 5 GB in float32) to ``out`` and return it."""
     from diffusers import AutoencoderKL, DDPMScheduler, UNet2DConditionModel
@@ -63,7 +62,7 @@ def write_random_stable_diffusion_21(out: str, words: Iterable[str] = (),
 
     from .tiny_folder import write_clip_tokenizer
     torch.manual_seed(seed)
-    write_clip_tokenizer(osp.join(out, 'tokenizer'), words,
+    write_clip_tokenizer(osp.join(out, 'tokenizer'), (),
                          SD21_TEXT_ENCODER_CONFIG['max_position_embeddings'])
     # one part in memory at a time
     CLIPTextModel(CLIPTextConfig(**SD21_TEXT_ENCODER_CONFIG)).save_pretrained(
