@@ -2,8 +2,9 @@
 (the rule is in :mod:`mmrepose.ablation.evaluation`).
 
 The choice is written to ``{scores_root}/selection.json``: per variant the
-chosen ``cfg_scale`` and ``guidance_scale`` (None without PIF) and the val
-sweep it was made from, so the report can show it. Several processes may
+chosen ``cfg_scale`` and ``guidance_scale`` (None without PIF), the val
+sweep it was made from, so the report can show it, and the sampler and
+grids it was made with (a spec that changes them is chosen for again). Several processes may
 select different variants at once: each choice is merged into the file
 under a lock and written atomically.
 """
@@ -44,6 +45,13 @@ def _record(spec: AblationSpec, name: str, chosen: dict[str, Any]) -> None:
         selection = load_selection(spec)
         selection[name] = chosen
         write_atomically(json.dumps(selection, indent=1).encode(), path)
+
+
+def selection_grid(spec: AblationSpec) -> dict[str, Any]:
+    """What a choice depends on besides the checkpoint: the spec's sampler,
+    scale grids and SSIM tolerance (as JSON stores them)."""
+    keys = ('sampler', 'cfg_scales', 'guidance_scales', 'ssim_tolerance')
+    return json.loads(json.dumps({k: spec.evaluation.get(k) for k in keys}))
 
 
 def _tag(settings: dict[str, Any]) -> str:
@@ -89,19 +97,24 @@ def select_settings(spec: AblationSpec, evaluator: Evaluator,
                     variants: list[str] | None = None,
                     log: Callable[[str], None] = print) -> dict[str, Any]:
     """Choose the settings of every variant whose ``select_seed`` run is
-    trained, reusing a choice made with the same checkpoint (a raised
-    budget makes a new final checkpoint, which is chosen for anew);
-    returns the whole selection."""
+    trained, reusing a choice made with the same checkpoint and the same
+    :func:`selection_grid` (a raised budget makes a new final checkpoint,
+    a changed sampler or grid a new choice); returns the whole
+    selection."""
     selection = load_selection(spec)
     seed = spec.evaluation['select_seed']
+    grid = selection_grid(spec)
     for run in spec.runs([seed], variants):
         name = run.variant.name
-        if selection.get(name, {}).get('checkpoint') == run.checkpoint_id:
+        made = selection.get(name, {})
+        if made.get('checkpoint') == run.checkpoint_id and \
+                made.get('grid') == grid:
             continue
         if not is_trained(run):
             log(f'[select] {name}: waits for {run.checkpoint}')
             continue
-        chosen = selection[name] = select_variant(evaluator, run)
+        chosen = selection[name] = {**select_variant(evaluator, run),
+                                    'grid': grid}
         log(f"[select] {name}: cfg_scale {chosen['cfg_scale']}, "
             f"guidance_scale {chosen['guidance_scale']} (val, {run.name})")
         _record(spec, name, chosen)

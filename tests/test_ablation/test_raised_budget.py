@@ -11,20 +11,22 @@ from mmrepose.ablation import AblationSpec, PairScores, build_report, \
 from mmrepose.ablation.selection import load_selection, select_settings
 
 
-def write_spec(tmp_path: Path, max_iters: int) -> AblationSpec:
+def write_spec(tmp_path: Path, max_iters: int,
+               cfg_scales: tuple = (1.0, 2.0)) -> AblationSpec:
     path = tmp_path / f'spec_{max_iters}.py'
     path.write_text(f'''
 work_root = {str(tmp_path / 'work')!r}
 seeds = [0]
 train_options = {{'train_cfg.max_iters': {max_iters}}}
 variants = dict(a=dict(config='a.py'), b=dict(config='b.py'))
-evaluation = dict(select_seed=0)
+evaluation = dict(select_seed=0, cfg_scales={list(cfg_scales)})
 comparisons = [('a', 'b')]
 ''')
     return AblationSpec(str(path))
 
 
-def test_settings_chosen_again_for_a_new_checkpoint(tmp_path, monkeypatch):
+def fake_selection(monkeypatch) -> list[str]:
+    """Record the checkpoints settings are chosen with (no model runs)."""
     chosen_with = []
 
     def fake_select(evaluator, run):
@@ -34,6 +36,11 @@ def test_settings_chosen_again_for_a_new_checkpoint(tmp_path, monkeypatch):
 
     monkeypatch.setattr(selection, 'select_variant', fake_select)
     monkeypatch.setattr(selection, 'is_trained', lambda run: True)
+    return chosen_with
+
+
+def test_settings_chosen_again_for_a_new_checkpoint(tmp_path, monkeypatch):
+    chosen_with = fake_selection(monkeypatch)
     for budget in (2, 2, 4):
         select_settings(write_spec(tmp_path, budget), None, log=print)
     # chosen once for budget 2 (reused on the second call), again for 4
@@ -41,6 +48,17 @@ def test_settings_chosen_again_for_a_new_checkpoint(tmp_path, monkeypatch):
         ['iter_2.pth', 'iter_2.pth', 'iter_4.pth', 'iter_4.pth']
     final = load_selection(write_spec(tmp_path, 4))
     assert Path(final['a']['checkpoint']).name == 'iter_4.pth'
+
+
+def test_settings_chosen_again_for_a_wider_grid(tmp_path, monkeypatch):
+    """A grid that changed (here the CFG scales) is not answered by the
+    choice made on the old one, though the checkpoint is the same."""
+    chosen_with = fake_selection(monkeypatch)
+    for scales in ((1.0, 2.0), (1.0, 2.0), (1.0, 2.0, 5.0)):
+        select_settings(write_spec(tmp_path, 2, scales), None, log=print)
+    assert len(chosen_with) == 4  # a and b, first and third call
+    final = load_selection(write_spec(tmp_path, 2))
+    assert final['a']['grid']['cfg_scales'] == [1.0, 2.0, 5.0]
 
 
 def test_report_leaves_out_scores_of_an_old_budget(tmp_path):
