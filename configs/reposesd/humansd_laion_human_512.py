@@ -35,12 +35,18 @@ custom_hooks = [
     dict(type='PoseTransferVisualizationHook', interval=50),
 ]
 # pose AP / AP(m) / CAP / PCE (HumanSD's definitions, its code's two bugs
-# off) and the CLIP score; put openai/clip-vit-base-patch16 (saved with
-# save_pretrained) at clip_path
+# off), the CLIP score (openai/clip-vit-base-patch16, saved with
+# save_pretrained, at clip_path), the FID of the generated images alone
+# against the evaluated Human-Art images, and HumanSD's own FID of its
+# 4-panel strips per scene (the one its published numbers use,
+# docs/reposesd.md). Both FIDs take pytorch-fid's TF-FID Inception file.
+tf_fid_inception = 'pretrained/pt_inception-2015-12-05-6726825d.pth'
 val_evaluator = [
     dict(type='HumanSDPoseMetric', protocol='humansd',
          estimator=_base_.pose_estimator),
     dict(type='CLIPScore', protocol='humansd',
          clip_path='pretrained/clip-vit-base-patch16'),
+    dict(type='FID', protocol='standard', inception_weights=tf_fid_inception),
+    dict(type='HumanSDStripFID', inception_weights=tf_fid_inception),
 ]
 test_evaluator = val_evaluator

@@ -1,6 +1,7 @@
-"""Inception-v3 pool3 features for FID, built from local weights.
+"""Inception-v3 features for FID, built from local weights.
 
-The network is pytorch-fid's ``InceptionV3`` (pool3 block, 2048-d):
+The network is pytorch-fid's ``InceptionV3`` (pool3 block, 2048-d; the
+64-d first-pooling features of HumanSD's FID are :func:`fidelity_features`):
 ``use_fid_inception=False`` is torchvision's ImageNet network (the FID of the
 pose-transfer papers), ``True`` the TF-FID network (standard FID). The
 weights come from local files only (:mod:`.weights`) or are seeded random
@@ -44,10 +45,12 @@ def inception_weights_file(use_fid_inception: bool) -> WeightsFile:
 def build_fid_inception(use_fid_inception: bool = False,
                         weights: str | None = None,
                         random_weights: bool = False,
-                        device: str | torch.device = 'cpu') -> InceptionV3:
-    """pytorch-fid's ``InceptionV3`` (pool3 block), eval mode, no download,
-    without its own resizing and scaling (:func:`inception_features` does
-    them).
+                        device: str | torch.device = 'cpu',
+                        dims: int = FEATURE_DIM) -> InceptionV3:
+    """pytorch-fid's ``InceptionV3`` up to the block of ``dims`` features
+    (2048: pool3; 64: the first max pooling), eval mode, no download,
+    without its own resizing and scaling (:func:`inception_features` and
+    :func:`fidelity_features` do them).
 
     Args:
         use_fid_inception: TF-FID weights instead of torchvision's.
@@ -55,7 +58,11 @@ def build_fid_inception(use_fid_inception: bool = False,
             under the standard name (see :mod:`.weights`).
         random_weights: Seeded random weights instead of a file.
         device: Where the network runs.
+        dims: 64, 192, 768 or 2048 (pytorch-fid's blocks).
     """
+    if dims not in InceptionV3.BLOCK_INDEX_BY_DIM:
+        known = sorted(InceptionV3.BLOCK_INDEX_BY_DIM)
+        raise ValueError(f'dims must be one of {known}, got {dims}')
     file = inception_weights_file(use_fid_inception)
     if random_weights:
         source = dict(
@@ -65,7 +72,7 @@ def build_fid_inception(use_fid_inception: bool = False,
                                            'the inception_weights option '
                                            '(--inception-weights)'))
     with serve_as_hub_checkpoint(file, **source):
-        model = InceptionV3([InceptionV3.BLOCK_INDEX_BY_DIM[FEATURE_DIM]],
+        model = InceptionV3([InceptionV3.BLOCK_INDEX_BY_DIM[dims]],
                             resize_input=False, normalize_input=False,
                             use_fid_inception=use_fid_inception)
     return model.eval().to(device)
@@ -96,3 +103,16 @@ def inception_features(model: InceptionV3, images: list[np.ndarray],
         out = model(scale_inception_input(x, scaling))[0]
         feats.append(out.flatten(1).cpu().numpy().astype(np.float64))
     return np.concatenate(feats)
+
+
+@torch.no_grad()
+def fidelity_features(model: InceptionV3, images: torch.Tensor) -> np.ndarray:
+    """Features (float64, spatially averaged) of ``(B, 3, 299, 299)`` uint8
+    images scaled as torch-fidelity and torchmetrics do, ``(x - 128) / 128``
+    (their Inception is the TF-FID network of pytorch-fid)."""
+    if images.dtype != torch.uint8 or images.shape[1:] != (3, 299, 299):
+        raise ValueError(f'expected (B, 3, 299, 299) uint8 images, got '
+                         f'{tuple(images.shape)} {images.dtype}')
+    device = next(model.parameters()).device
+    x = (images.to(device).float() - 128) / 128
+    return model(x)[0].mean(dim=(2, 3)).cpu().numpy().astype(np.float64)

@@ -29,7 +29,7 @@ from ..functional.pose_ap import pose_ap
 from .base import PoseTransferMetric, build_pose_estimator
 
 
-def _coco17_people(keypoints: np.ndarray) -> np.ndarray:
+def coco17_people(keypoints: np.ndarray) -> np.ndarray:
     """OpenPose-18 ``(18, 2)`` or ``(P, 18, 2)`` -> COCO-17 ``(P, 17, 3)``
     with visibility 2 on the given keypoints."""
     kps = np.asarray(keypoints, np.float64)
@@ -92,7 +92,7 @@ class HumanSDPoseMetric(PoseTransferMetric):
             detected.extend(self._detect(images_to_tensor(run, 'signed')))
         for sample, found in zip(data_samples, detected):
             self.results.append(dict(
-                people=_coco17_people(self.keypoints(sample)),
+                people=coco17_people(self.keypoints(sample)),
                 detected=found))
 
     def compute_metrics(self, results: list) -> dict[str, float]:
