@@ -4,9 +4,9 @@
 The choice is written to ``{scores_root}/selection.json``: per variant the
 chosen ``cfg_scale`` and ``guidance_scale`` (None without PIF), the val
 sweep it was made from, so the report can show it, and the sampler and
-grids it was made with (a spec that changes them is chosen for again). Several processes may
-select different variants at once: each choice is merged into the file
-under a lock and written atomically.
+grids it was made with (a spec that changes them is chosen for again).
+Several processes may select different variants at once: each choice is
+merged into the file under a lock and written atomically.
 """
 from __future__ import annotations
 

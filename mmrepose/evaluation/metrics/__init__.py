@@ -13,7 +13,8 @@ from .ssim import SSIM, ImageTooSmallError, ssim_score
 
 __all__ = [
     'PoseTransferMetric', 'PerImageMetric', 'CLIPScore', 'FID', 'SSIM', 'LPIPS', 'PSNR',
-    'MaskedL1', 'PartColourError', 'PoseAccuracy', 'HumanSDPoseMetric', 'HumanSDStripFID', 'ssim_score',
+    'MaskedL1', 'PartColourError', 'PoseAccuracy', 'HumanSDPoseMetric',
+    'HumanSDStripFID', 'ssim_score',
     'ImageTooSmallError',
     'CUSTOM_PROTOCOL', 'NOT_COMPARABLE'
 ]
