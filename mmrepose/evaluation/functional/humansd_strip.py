@@ -76,6 +76,11 @@ def hls_palette(num: int, h: float = 0.01, lightness: float = 0.6,
     return [colorsys.hls_to_rgb(hue, lightness, saturation) for hue in hues]
 
 
+#: Each limb's colour as HumanSD's loader draws it (bytes, RGB).
+LIMB_COLOURS = [tuple(int(255 * c) for c in rgb)
+                for rgb in hls_palette(len(HUMANSD_LIMBS))]
+
+
 def humansd_pose_image(people: np.ndarray, size: int) -> np.ndarray:
     """The skeleton image HumanSD's loader draws: ``people`` ``(P, 17, 3)``
     COCO-17 (x, y, score) in the image frame, missing keypoints at -1; a
@@ -86,12 +91,10 @@ def humansd_pose_image(people: np.ndarray, size: int) -> np.ndarray:
         raise ValueError(f'people must be (P, 17, 3) COCO-17 keypoints, got '
                          f'{people.shape}')
     canvas = np.zeros((size, size, 3))
-    colours = [tuple(int(255 * c) for c in rgb)
-               for rgb in hls_palette(len(HUMANSD_LIMBS))]
     for person in people[:MAX_PEOPLE]:
         if person.sum() <= 0:
             continue
-        for (a, b), colour in zip(HUMANSD_LIMBS, colours):
+        for (a, b), colour in zip(HUMANSD_LIMBS, LIMB_COLOURS):
             ends = person[[a, b]]
             if (ends[:, :2].astype(int) == -1).any() or \
                     (ends[:, 2] <= KEYPOINT_THRESHOLD).any():
