@@ -231,3 +231,28 @@ def test_random_sd_folder_is_written_once(tmp_path, monkeypatch):
     cfg = tool.load_cfg(TINY, tool.parse_args([TINY, '--random-sd']),
                         str(tmp_path))
     assert 'sd_folder' not in cfg.model
+
+
+def test_flops_extrapolated_from_fewer_steps_match_a_direct_count(tmp_path):
+    """--flops-steps K counts K and 2K steps and extrapolates: for guidance
+    off and on every step, DDIM and DPM-Solver++ (multistep), the line
+    through 2 and 4 steps gives 5 steps' count; a window is refused."""
+    common = ('configs/repose/synthfashion_64.py', '--device', 'cpu',
+              '--threads', '1', '--batch', '1', '--skip-train',
+              '--skip-sample', '--sampler', 'ddim:5,dpmsolver++:5', '--cfg',
+              '2', '--guidance', '0,1', '--flops')
+    direct, line = (json.loads(p.stdout.strip().splitlines()[-1])[
+        'results'][0]['flops']['per_image'] for p in (
+            run_tool(*common), run_tool(*common, '--flops-steps', '2')))
+    assert len(direct) == len(line) == 4
+    for d, e in zip(direct, line):
+        assert (d['counted_steps'], e['counted_steps']) == ([5], [2, 4])
+        assert e['total'] == pytest.approx(d['total'], rel=1e-9)
+        assert e['by_component'] == pytest.approx(d['by_component'])
+    assert direct[1]['total'] > direct[0]['total']  # guidance counted
+    windowed = tmp_path / 'windowed.py'
+    windowed.write_text(
+        f"_base_ = ['{ROOT / common[0]}']\nmodel = dict(pose_interaction_"
+        "field=dict(sample_cfg=dict(steps=dict(_delete_=True, start=0.5))))")
+    proc = run_tool(str(windowed), *common[1:], '--flops-steps', '2')
+    assert proc.returncode != 0 and 'window of steps' in proc.stderr

@@ -5,6 +5,7 @@
         [--sampler ddim:100,dpmsolver++:20] [--steps S] [--cfg 1,2]
         [--guidance S[,S...]] [--compare CONFIG2] [--warmup W] [--repeat R]
         [--train-iters N] [--skip-train] [--skip-sample] [--flops]
+        [--flops-steps K]
         [--channels-last] [--compile] [--random-vae] [--random-sd]
         [--random-estimator] [--data-root DIR]
         [--threads T] [--json-out FILE] [--cfg-options k=v ...]
@@ -115,6 +116,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help='(both skips with --flops: FLOPs only)')
     p.add_argument('--flops', action='store_true',
                    help='count FLOPs (torch.utils.flop_counter)')
+    p.add_argument('--flops-steps', type=int, metavar='K',
+                   help='with --flops: count a setting of N > 2K steps at K '
+                   'and 2K steps and extrapolate to N (exact when every '
+                   'step costs the same; docs/speed.md)')
     p.add_argument('--channels-last', action='store_true')
     p.add_argument('--compile', action='store_true',
                    help='torch.compile the diffusers U-Net')
@@ -347,8 +352,14 @@ def bench_config(path: str, args: argparse.Namespace, device: torch.device,
     res = dict(config=path, params=num_params(model), data=source)
     if args.flops:  # before the speed switches (compile)
         log('counting FLOPs')
-        from benchmark_flops import measure_flops
-        res['flops'] = measure_flops(model, train_data, sample_data, settings)
+        from benchmark_flops import check_extrapolable, measure_flops
+        if args.flops_steps:
+            try:
+                check_extrapolable(model, settings)
+            except ValueError as err:
+                fail(str(err))
+        res['flops'] = measure_flops(model, train_data, sample_data, settings,
+                                     args.flops_steps)
     apply_speed_switches(model, args)
     if not args.skip_train:
         res['train'] = measure_training(model, cfg, train_data, args, device)

@@ -151,8 +151,11 @@ def format_report(report: dict) -> str:
                       f"{s['images_per_s']:>10.4g}  {mem(s['s_per_image'])}")
         if 'flops' in res:
             f = res['flops']
-            per_image = ', '.join(fmt(x['total'], 'FLOP')
-                                  for x in f['per_image'])
+            per_image = ', '.join(
+                fmt(x['total'], 'FLOP') + ('' if len(x['counted_steps']) == 1
+                                           else ' (from {}+{} steps)'.format(
+                                               *x['counted_steps']))
+                for x in f['per_image'])
             expected = '' if 'train_pif_fraction' not in f else \
                 f", expected with PIF on {f['train_pif_fraction']:.0%}"
             out(f"  FLOPs: {fmt(f['per_unet_call'], 'FLOP')} per U-Net "
