@@ -41,7 +41,7 @@ from mmengine.dataset import pseudo_collate
 from torch.utils.data import DataLoader, Subset
 from tqdm import tqdm
 
-from mmrepose.apis import init_model
+from mmrepose.apis import SELF_LOADING, init_model
 from mmrepose.engine.atomic_local_backend import write_atomically
 from mmrepose.registry import DATASETS, METRICS
 from .spec import AblationSpec, Run
@@ -143,8 +143,7 @@ class Evaluator:
     # -- runs --------------------------------------------------------------
     def load(self, run: Run) -> tuple[Config, torch.nn.Module]:
         cfg = self.spec.run_config(run)
-        keep = ('pose_interaction_field.',) if run.variant.weights_from \
-            else ()
+        keep = SELF_LOADING if run.variant.weights_from else ()
         return init_model(cfg, run.checkpoint, self.device,
                           keep_missing=keep)
 

@@ -16,6 +16,13 @@ from mmrepose.utils import (fill_pipeline_settings, read_config,
                             register_all_modules)
 
 
+#: Frozen parts that load their own weights file when built: PIF's pose
+#: estimator and the distilled guidance decoder. A checkpoint trained
+#: without them (a B2 sampled with PIF, a model guided through a decoder
+#: distilled later) loads with ``keep_missing=SELF_LOADING``.
+SELF_LOADING = ('pose_interaction_field.', 'autoencoder.guidance_decoder.')
+
+
 class CheckpointMismatchError(RuntimeError):
     """The checkpoint cannot be read, or its weights do not fit the config's
     model."""
@@ -32,9 +39,9 @@ def init_model(config: str | os.PathLike | Config,
     :class:`~mmengine.config.Config`. Missing files and weights that do not
     fit the model are one-line errors, except that parameters under the
     prefixes ``keep_missing`` may be absent from the checkpoint and keep the
-    values the model was built with (e.g. ``'pose_interaction_field.'``: a
-    B2 checkpoint sampled with PIF guidance, whose frozen pose estimator
-    loads its own file)."""
+    values the model was built with (e.g. :data:`SELF_LOADING`: a B2
+    checkpoint sampled with PIF guidance, whose frozen pose estimator loads
+    its own file)."""
     register_all_modules()
     weights = str(weights)
     if isinstance(config, Config):

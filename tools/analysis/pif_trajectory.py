@@ -43,7 +43,7 @@ from torch import Tensor
 
 from mmrepose.ablation import AblationSpec
 from mmrepose.ablation.evaluation import pair_dataloader
-from mmrepose.apis import init_model
+from mmrepose.apis import SELF_LOADING, init_model
 from mmrepose.models.guidance import PoseInteractionField
 from mmrepose.utils import (parse_numbers, read_config,
                             register_all_modules)
@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> None:
         spec = AblationSpec(args.spec)
         cfg, model = init_model(read_config(args.config, args.cfg_options),
                                 args.checkpoint, args.device,
-                                keep_missing=('pose_interaction_field.', ))
+                                keep_missing=SELF_LOADING)
         if model.pose_interaction_field is None:
             raise ValueError(f'{args.config} has no pose_interaction_field '
                              '(the guide); use a full-model config')

@@ -44,7 +44,7 @@ from mmrepose.ablation import AblationSpec, Evaluator
 from mmrepose.ablation.evaluation import PairScores, cached_scores
 from mmrepose.ablation.report import COLUMNS
 from mmrepose.ablation.statistics import paired_comparison
-from mmrepose.apis import init_model
+from mmrepose.apis import SELF_LOADING, init_model
 from mmrepose.datasets import AnnotationError
 from mmrepose.datasets.transforms import ImageLoadError
 from mmrepose.models.diffusion import DiffusionSampler
@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> None:
         spec = AblationSpec(args.spec)
         cfg, model = init_model(read_config(args.config, args.cfg_options),
                                 args.checkpoint, args.device,
-                                keep_missing=('pose_interaction_field.', ))
+                                keep_missing=SELF_LOADING)
         cfg_scale = args.cfg_scale or model.test_cfg['cfg_scale']
         grid = settings_grid(args, model, cfg_scale)
     except (ValueError, KeyError, FileNotFoundError) as err:

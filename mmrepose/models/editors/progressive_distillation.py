@@ -73,7 +73,8 @@ class ProgressiveDistillation(BaseModel):
     def __init__(self, model: dict | str, teacher_checkpoint: str,
                  teacher_steps: int, teacher_sampling: dict | None = None):
         super().__init__()
-        from mmrepose.apis.init_model import load_weights  # no import cycle
+        from mmrepose.apis.init_model import (  # no import cycle
+            SELF_LOADING, load_weights)
         if isinstance(model, str):
             model = read_config(model).model
         self.teacher = MODELS.build(model)
@@ -85,7 +86,7 @@ class ProgressiveDistillation(BaseModel):
                              f'{teacher_steps}')
         load_weights(self.teacher, teacher_checkpoint,
                      'ProgressiveDistillation.model',
-                     keep_missing=('pose_interaction_field.', ),
+                     keep_missing=SELF_LOADING,
                      prefix='student.')
         self.teacher.requires_grad_(False).eval()
         self.student = MODELS.build(model)
