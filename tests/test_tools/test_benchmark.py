@@ -236,17 +236,17 @@ def test_random_sd_folder_is_written_once(tmp_path, monkeypatch):
 def test_flops_extrapolated_from_fewer_steps_match_a_direct_count(tmp_path):
     """--flops-steps K counts K and 2K steps and extrapolates: for guidance
     off and on every step, DDIM and DPM-Solver++ (multistep), the line
-    through 2 and 4 steps gives 5 steps' count; a window is refused."""
+    through 1 and 2 steps gives 3 steps' count; a window is refused."""
     common = ('configs/repose/synthfashion_64.py', '--device', 'cpu',
               '--threads', '1', '--batch', '1', '--skip-train',
-              '--skip-sample', '--sampler', 'ddim:5,dpmsolver++:5', '--cfg',
+              '--skip-sample', '--sampler', 'ddim:3,dpmsolver++:3', '--cfg',
               '2', '--guidance', '0,1', '--flops')
     direct, line = (json.loads(p.stdout.strip().splitlines()[-1])[
         'results'][0]['flops']['per_image'] for p in (
-            run_tool(*common), run_tool(*common, '--flops-steps', '2')))
+            run_tool(*common), run_tool(*common, '--flops-steps', '1')))
     assert len(direct) == len(line) == 4
     for d, e in zip(direct, line):
-        assert (d['counted_steps'], e['counted_steps']) == ([5], [2, 4])
+        assert (d['counted_steps'], e['counted_steps']) == ([3], [1, 2])
         assert e['total'] == pytest.approx(d['total'], rel=1e-9)
         assert e['by_component'] == pytest.approx(d['by_component'])
     assert direct[1]['total'] > direct[0]['total']  # guidance counted
@@ -254,5 +254,5 @@ def test_flops_extrapolated_from_fewer_steps_match_a_direct_count(tmp_path):
     windowed.write_text(
         f"_base_ = ['{ROOT / common[0]}']\nmodel = dict(pose_interaction_"
         "field=dict(sample_cfg=dict(steps=dict(_delete_=True, start=0.5))))")
-    proc = run_tool(str(windowed), *common[1:], '--flops-steps', '2')
+    proc = run_tool(str(windowed), *common[1:], '--flops-steps', '1')
     assert proc.returncode != 0 and 'window of steps' in proc.stderr
