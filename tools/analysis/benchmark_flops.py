@@ -19,6 +19,17 @@ import torch
 from benchmarking import count_flops, sample_kwargs, sampling_call
 
 
+def along_line(a: dict, b: dict, w: float) -> dict:
+    """``a + w * (b - a)`` of two counts, total and every component."""
+    def at(x: float, y: float) -> float:
+        return x + w * (y - x)
+
+    ca, cb = a['by_component'], b['by_component']
+    return dict(total=at(a['total'], b['total']),
+                by_component={p: at(ca.get(p, 0), cb.get(p, 0))
+                              for p in set(ca) | set(cb)})
+
+
 def expected_training_flops(model, fwd_bwd: Callable[[], None]) -> dict:
     """FLOPs of one training step (``fwd_bwd``): counted once, or, for a
     model whose PIF acts in training (Eq. 15), the expectation over the
@@ -45,15 +56,7 @@ def expected_training_flops(model, fwd_bwd: Callable[[], None]) -> dict:
     below = steps if saved_cfg['max_timestep'] is None else \
         min(saved_cfg['max_timestep'], steps)
     p = saved_cfg['batch_fraction'] * below / steps * (1 - saved_dropout)
-
-    def mix(a: float, b: float) -> float:
-        return a + p * (b - a)
-
-    parts = set(none['by_component']) | set(every['by_component'])
-    return dict(total=mix(none['total'], every['total']), pif_fraction=p,
-                by_component={k: mix(none['by_component'].get(k, 0),
-                                     every['by_component'].get(k, 0))
-                              for k in parts})
+    return dict(along_line(none, every, p), pif_fraction=p)
 
 
 def check_extrapolable(model, settings: list[dict]) -> None:
@@ -89,16 +92,7 @@ def sampling_flops(sample: Callable[..., torch.Tensor], setting: dict,
     if not steps_counted or n <= 2 * steps_counted:
         return dict(count(n), counted_steps=[n])
     k = steps_counted
-    f_k, f_2k = count(k), count(2 * k)
-
-    def line(a: float, b: float) -> float:
-        return a + (n - k) / k * (b - a)
-
-    parts = set(f_k['by_component']) | set(f_2k['by_component'])
-    return dict(total=line(f_k['total'], f_2k['total']),
-                by_component={p: line(f_k['by_component'].get(p, 0),
-                                      f_2k['by_component'].get(p, 0))
-                              for p in parts},
+    return dict(along_line(count(k), count(2 * k), (n - k) / k),
                 counted_steps=[k, 2 * k])
 
 
