@@ -291,3 +291,24 @@ def test_cli(tmp_path, capsys):
     assert str(tmp_path / 'sf') in out and 'train / test / val' in out
     img = cv2.imread(str(next((tmp_path / 'sf/train').glob('*.jpg'))))
     assert img.shape == (64, 44, 3)
+
+
+def test_only_splits_writes_them_as_the_whole_set_has_them(tmp_path):
+    kwargs = dict(size=(64, 44), train_ids=2, test_ids=1, val_ids=1,
+                  poses_per_id=2, seed=3, progress=False)
+    generate_synthfashion(str(tmp_path / 'all'), **kwargs)
+    counts = generate_synthfashion(str(tmp_path / 'test'), **kwargs,
+                                   only_splits=('test',))
+    assert set(counts) == {'test_ids', 'test_images', 'test_pairs'}
+    written = sorted(p.relative_to(tmp_path / 'test')
+                     for p in (tmp_path / 'test').rglob('*') if p.is_file())
+    assert not any('train' in str(rel) or 'val' in str(rel)
+                   for rel in written)
+    assert sum(rel.parent.name == 'test' for rel in written) == 2 * 2
+    for rel in written:
+        if rel.name != 'meta.json':
+            assert (tmp_path / 'test' / rel).read_bytes() == \
+                (tmp_path / 'all' / rel).read_bytes(), rel
+    with pytest.raises(ValueError, match="only_splits must name some of"):
+        generate_synthfashion(str(tmp_path / 'bad'), **kwargs,
+                              only_splits=('tset',))

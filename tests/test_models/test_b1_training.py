@@ -27,10 +27,10 @@ def tiny_run_cfg(root, work_dir, max_iters: int) -> Config:
 
 @pytest.mark.slow  # trains B1
 def test_training_loss_falls(synthfashion_64, tmp_path):
-    runner = Runner.from_cfg(tiny_run_cfg(synthfashion_64, tmp_path, 200))
+    runner = Runner.from_cfg(tiny_run_cfg(synthfashion_64, tmp_path, 100))
     runner.train()
     history = runner.message_hub.get_scalar('train/loss_mse').data[0]
-    first, last = np.mean(history[:25]), np.mean(history[-25:])
-    print(f'loss_mse: first 25 iterations {first:.4f}, last 25 {last:.4f}')
-    # measured on the build machine: 0.95 -> 0.086 (first vs last 25)
+    first, last = np.mean(history[:20]), np.mean(history[-20:])
+    print(f'loss_mse: first 20 iterations {first:.4f}, last 20 {last:.4f}')
+    # measured on the build machine: 0.65 -> 0.18 (first vs last 20)
     assert last < 0.5 * first

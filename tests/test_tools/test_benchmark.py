@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import torch
@@ -84,59 +85,61 @@ def test_smoke_compare_json(compare_run):
     assert 'ratios (config2 / config1)' in proc.stdout
 
 
-def test_full_model_guidance_settings():
-    """The full model (RPA + PIF) samples towards the batch's keypoints;
-    guidance keeps the NFE and adds the estimator's forward and backward."""
-    proc = run_tool('configs/repose/synthfashion_64.py', '--device', 'cpu',
-                    '--threads', '1', '--batch', '2', '--skip-train',
-                    '--warmup', '0', '--repeat', '1', '--sampler',
-                    f'ddim:{STEPS}', '--cfg', '2', '--guidance', '0,1',
-                    '--flops')
+FULL_COUNTED = ('configs/repose/synthfashion_64.py', '--device', 'cpu',
+                '--threads', '1', '--batch', '1', '--skip-train',
+                '--sampler', 'ddim:3,dpmsolver++:3', '--cfg', '2',
+                '--guidance', '0,1', '--flops')
+
+
+@pytest.fixture(scope='module')
+def full_run():
+    """The full model (RPA + PIF) timed once and counted directly at 3
+    steps, DDIM and DPM-Solver++, guidance off and on."""
+    proc = run_tool(*FULL_COUNTED, '--warmup', '0', '--repeat', '1')
     assert proc.returncode == 0, proc.stderr[-3000:]
-    res = json.loads(proc.stdout.strip().splitlines()[-1])['results'][0]
-    off, on = res['sample']
+    return json.loads(proc.stdout.strip().splitlines()[-1])['results'][0]
+
+
+def test_full_model_guidance_settings(full_run):
+    """The full model samples towards the batch's keypoints; guidance keeps
+    the NFE and adds the estimator's forward and backward."""
+    off, on = full_run['sample'][:2]  # DDIM-3, s = 0 and 1
     assert (off['guidance_scale'], on['guidance_scale']) == (0.0, 1.0)
-    assert off['nfe'] == on['nfe'] == 2 * STEPS
-    off_f, on_f = res['flops']['per_image']
+    assert off['nfe'] == on['nfe'] == 2 * 3
+    off_f, on_f = full_run['flops']['per_image'][:2]
     assert on_f['by_component'].get('pose_interaction_field', 0) > 0
     assert on_f['total'] > off_f['total']
-    for f in (off_f, on_f):
+    for f in full_run['flops']['per_image']:
         assert sum(f['by_component'].values()) == pytest.approx(f['total'])
     # Eq. 15 in training: the expectation over t < 400 of 1000, 10 % drops
-    assert res['flops']['train_pif_fraction'] == pytest.approx(0.4 * 0.9)
+    assert full_run['flops']['train_pif_fraction'] == pytest.approx(
+        0.4 * 0.9)
 
 
-def test_guidance_needs_pif(tmp_path):
-    proc = run_tool(TINY, '--device', 'cpu', '--guidance', '1')
-    assert proc.returncode != 0
-    assert 'this config has no PIF guidance' in proc.stderr
-
-
-@pytest.mark.skipif(torch.cuda.is_available(), reason='CUDA is available')
-def test_cuda_unavailable():
-    proc = run_tool(TINY, '--device', 'cuda')
-    assert proc.returncode != 0
-    assert 'CUDA is not available' in proc.stderr
+def tool_error(*args: str) -> str:
+    """The one-line error the tool exits with, run in this process (the
+    model is built as in a run; only the interpreter's start is saved)."""
+    with pytest.raises(SystemExit) as exc:
+        load_script('tools/analysis/benchmark.py').main(list(args))
+    return str(exc.value)
 
 
 def test_missing_config_and_vae():
-    proc = run_tool('configs/repose/no_such_config.py')
-    assert proc.returncode != 0
-    assert 'config file not found: configs/repose/no_such_config.py' \
-        in proc.stderr
+    assert 'config file not found: configs/repose/no_such_config.py' in \
+        tool_error('configs/repose/no_such_config.py')
     # latent config without its SD VAE folder: the model's own error
-    proc = run_tool('configs/repose/deepfashion_256_b1.py', '--device', 'cpu',
-                    '--cfg-options', 'model.autoencoder.path=/no/such/vae')
-    assert proc.returncode != 0
-    assert 'AutoencoderKL folder not found: /no/such/vae' in proc.stderr
-    assert '--random-vae' in proc.stderr
+    err = tool_error(str(ROOT / 'configs/repose/deepfashion_256_b1.py'),
+                     '--device', 'cpu', '--cfg-options',
+                     'model.autoencoder.path=/no/such/vae')
+    assert 'AutoencoderKL folder not found: /no/such/vae' in err
+    assert '--random-vae' in err
     # a full config without its estimator's weights: the switch that helps
-    proc = run_tool('configs/repose/synthfashion_64.py', '--device', 'cpu',
-                    '--cfg-options', 'model.pose_interaction_field.estimator.'
-                    'checkpoint=/no/such/estimator.pth')
-    assert proc.returncode != 0
-    assert 'pose estimator checkpoint not found' in proc.stderr
-    assert '--random-estimator' in proc.stderr
+    err = tool_error(str(ROOT / 'configs/repose/synthfashion_64.py'),
+                     '--device', 'cpu', '--cfg-options',
+                     'model.pose_interaction_field.estimator.'
+                     'checkpoint=/no/such/estimator.pth')
+    assert 'pose estimator checkpoint not found' in err
+    assert '--random-estimator' in err
 
 
 def test_parse_samplers():
@@ -233,26 +236,27 @@ def test_random_sd_folder_is_written_once(tmp_path, monkeypatch):
     assert 'sd_folder' not in cfg.model
 
 
-def test_flops_extrapolated_from_fewer_steps_match_a_direct_count(tmp_path):
+def test_flops_extrapolated_from_fewer_steps_match_a_direct_count(full_run):
     """--flops-steps K counts K and 2K steps and extrapolates: for guidance
     off and on every step, DDIM and DPM-Solver++ (multistep), the line
     through 1 and 2 steps gives 3 steps' count; a window is refused."""
-    common = ('configs/repose/synthfashion_64.py', '--device', 'cpu',
-              '--threads', '1', '--batch', '1', '--skip-train',
-              '--skip-sample', '--sampler', 'ddim:3,dpmsolver++:3', '--cfg',
-              '2', '--guidance', '0,1', '--flops')
-    direct, line = (json.loads(p.stdout.strip().splitlines()[-1])[
-        'results'][0]['flops']['per_image'] for p in (
-            run_tool(*common), run_tool(*common, '--flops-steps', '1')))
+    proc = run_tool(*FULL_COUNTED, '--skip-sample', '--flops-steps', '1')
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    line = json.loads(proc.stdout.strip().splitlines()[-1])['results'][0][
+        'flops']['per_image']
+    direct = full_run['flops']['per_image']
     assert len(direct) == len(line) == 4
     for d, e in zip(direct, line):
         assert (d['counted_steps'], e['counted_steps']) == ([3], [1, 2])
         assert e['total'] == pytest.approx(d['total'], rel=1e-9)
         assert e['by_component'] == pytest.approx(d['by_component'])
     assert direct[1]['total'] > direct[0]['total']  # guidance counted
-    windowed = tmp_path / 'windowed.py'
-    windowed.write_text(
-        f"_base_ = ['{ROOT / common[0]}']\nmodel = dict(pose_interaction_"
-        "field=dict(sample_cfg=dict(steps=dict(_delete_=True, start=0.5))))")
-    proc = run_tool(str(windowed), *common[1:], '--flops-steps', '1')
-    assert proc.returncode != 0 and 'window of steps' in proc.stderr
+    check = load_script('tools/analysis/benchmark_flops.py').check_extrapolable
+    guided = [dict(guidance_scale=0.0), dict(guidance_scale=1.0)]
+    model = SimpleNamespace(pose_interaction_field=SimpleNamespace(
+        sample_cfg=dict(steps=dict(start=0.5, end=1.0))))
+    check(model, guided[:1])  # a window guides nothing at s = 0
+    with pytest.raises(ValueError, match='window of steps'):
+        check(model, guided)
+    model.pose_interaction_field.sample_cfg['steps'] = 'all'
+    check(model, guided)

@@ -167,15 +167,16 @@ DOCS_COPY_SOURCE = dict(ssim=0.396, psnr=14.00, masked_l1=0.222)
 
 @pytest.fixture(scope='module')
 def standard_synthfashion(tmp_path_factory) -> Path:
-    """The standard SynthFashion set (docs/data.md): data/synthfashion when
-    it has been generated, else generated here (about 20 s)."""
+    """The standard SynthFashion set's test split (docs/data.md):
+    data/synthfashion when it has been generated, else only its test
+    split, generated here."""
     root = ROOT / 'data' / 'synthfashion'
     if (root / 'fasion-resize-pairs-test.csv').is_file():
         return root
     root = tmp_path_factory.mktemp('synthfashion')
     generate_synthfashion(str(root), size=(256, 176), train_ids=150,
                           test_ids=20, val_ids=20, poses_per_id=6, seed=0,
-                          progress=False)
+                          progress=False, only_splits=('test',))
     return root
 
 

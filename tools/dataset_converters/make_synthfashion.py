@@ -6,7 +6,8 @@ Usage::
     python tools/dataset_converters/make_synthfashion.py \\
         --out data/synthfashion --size 256x176 --train-ids 150 \\
         --test-ids 20 --val-ids 20 --poses-per-id 6 --seed 0 \\
-        [--background studio|cluttered] [--max-pairs-per-id 30]
+        [--background studio|cluttered] [--max-pairs-per-id 30] \\
+        [--only-splits test]
 
 Writes, for each split (``train``, ``test`` and, with ``--val-ids``,
 ``val``), ``{split}/``, ``fasion-resize-annotation-{split}.csv``,
@@ -64,6 +65,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         default='studio')
     parser.add_argument('--max-pairs-per-id', type=_non_negative, default=30,
                         help='cap on the ordered pairs per identity')
+    parser.add_argument('--only-splits', metavar='SPLIT[,SPLIT]',
+                        type=lambda text: tuple(text.split(',')),
+                        help='write only these splits (e.g. test), exactly '
+                        'as the whole set of these settings has them')
     parser.add_argument('--no-progress', action='store_true',
                         help='hide the progress bar')
     return parser.parse_args(argv)
@@ -77,7 +82,8 @@ def main(argv: list[str] | None = None) -> dict:
         test_ids=args.test_ids, val_ids=args.val_ids,
         poses_per_id=args.poses_per_id,
         seed=args.seed, background=args.background,
-        max_pairs_per_id=args.max_pairs_per_id, progress=not args.no_progress)
+        max_pairs_per_id=args.max_pairs_per_id, progress=not args.no_progress,
+        only_splits=args.only_splits)
     splits = [s for s in ('train', 'test', 'val') if f'{s}_ids' in counts]
     print(f'SynthFashion ({" / ".join(splits)}): '
           + ' / '.join(str(counts[f'{s}_images']) for s in splits)

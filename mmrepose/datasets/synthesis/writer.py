@@ -125,7 +125,8 @@ def generate_synthfashion(out_dir: str, size: tuple[int, int] = (256, 176),
                           val_ids: int = 0,
                           background: str = 'studio',
                           max_pairs_per_id: int = 30, progress: bool = True,
-                          crop_prob: float = 0.12, shading: bool = True
+                          crop_prob: float = 0.12, shading: bool = True,
+                          only_splits: tuple[str, ...] | None = None
                           ) -> dict:
     """Generate a dataset under ``out_dir``; returns the counts.
 
@@ -133,6 +134,9 @@ def generate_synthfashion(out_dir: str, size: tuple[int, int] = (256, 176),
     identities with ``poses_per_id`` images each (no ``val`` split when
     ``val_ids`` is 0); pairs are ordered permutations within an
     identity, at most ``max_pairs_per_id`` of them (a seeded subset).
+    Every image is seeded by its identity's number, so ``only_splits``
+    (e.g. ``('test',)``) writes those splits exactly as a whole set of the
+    same settings has them, and skips the others.
     """
     h, w = (int(v) for v in size)
     if h < 16 or w < 16:
@@ -148,6 +152,12 @@ def generate_synthfashion(out_dir: str, size: tuple[int, int] = (256, 176),
     splits = {name: range(first, first + count) for (name, first), count
               in zip(first_id.items(), (train_ids, test_ids, val_ids))
               if count or name != 'val'}
+    if only_splits is not None:
+        unknown = set(only_splits) - set(splits)
+        if unknown or not only_splits:
+            raise ValueError(f'only_splits must name some of {sorted(splits)}'
+                             f', got {list(only_splits)}')
+        splits = {k: v for k, v in splits.items() if k in only_splits}
     for split in splits:
         os.makedirs(osp.join(out_dir, split), exist_ok=True)
         os.makedirs(osp.join(out_dir, 'parts', split), exist_ok=True)
@@ -206,7 +216,8 @@ def generate_synthfashion(out_dir: str, size: tuple[int, int] = (256, 176),
                               poses_per_id=poses_per_id,
                               seed=seed, background=background,
                               max_pairs_per_id=max_pairs_per_id,
-                              crop_prob=crop_prob, shading=shading),
+                              crop_prob=crop_prob, shading=shading,
+                              only_splits=only_splits and list(only_splits)),
                 counts=counts, part_labels=list(PART_LABELS),
                 keypoint_layout='openpose18')
     with open(osp.join(out_dir, 'meta.json'), 'w', encoding='utf-8') as f:
