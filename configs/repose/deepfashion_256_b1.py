@@ -1,6 +1,6 @@
 # RePoseDM ablation B1 (PIDM-like: CNN source encoder, no RPA, no PIF) on
 # DeepFashion 256x176, latent space, the paper's settings:
-# 8 GPUs x batch 8, AdamW 1e-4, 300k iterations, EMA 0.9999, DDIM-100 + CFG 2.
+# 8 GPUs x batch 8, AdamW 1e-4, 300k iterations, EMA 0.9999; CFG 2 (DDIM-20).
 #   tools/dist_train.sh configs/repose/deepfashion_256_b1.py 8
 _base_ = [
     '../_base_/datasets/deepfashion.py',

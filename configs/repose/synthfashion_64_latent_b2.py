@@ -8,9 +8,11 @@
 #       --out work_dirs/small_vae --channels 32,64,64 --iters 1500 --batch 8
 #   python tools/train.py configs/repose/synthfashion_64_latent_b2.py
 # Like deepfashion_256_b2.py: the target and the RGB skeleton are encoded
-# (4 + 4 channels in), RPA runs on the latent grid (stride 1, the 16x11 grid
-# pixel B2 reaches with stride 4) and re-encodes the warped source at each
-# iteration (warp_space='image').
+# (4 + 4 channels in) and RPA runs on the latent grid (stride 1, the 16x11
+# grid pixel B2 reaches with stride 4); unlike it, RPA re-encodes the warped
+# source at each iteration (warp_space='image', Eq. 9 read literally), the
+# warp configs/ablation/synthfashion_64_latent.py compares with warping the
+# encoding (the DeepFashion configs' choice).
 _base_ = ['./synthfashion_64_b2.py']
 
 pose_encoding = 'skeleton_rgb'
