@@ -142,6 +142,16 @@ def test_missing_config_and_vae():
     assert '--random-estimator' in err
 
 
+def test_guidance_needs_pif():
+    assert 'this config has no PIF guidance' in tool_error(
+        str(ROOT / TINY), '--device', 'cpu', '--guidance', '1')
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason='CUDA is available')
+def test_cuda_unavailable():
+    assert 'CUDA is not available' in tool_error(TINY, '--device', 'cuda')
+
+
 def test_parse_samplers():
     tool = load_script('tools/analysis/benchmark.py')
     assert tool.parse_samplers('ddim:100,dpmsolver++:20,unipc') == [
