@@ -25,6 +25,21 @@ if TYPE_CHECKING:
 EnergyGradientFn = Callable[..., tuple[Tensor, Tensor]]
 
 
+def step_window(steps: str | dict | None) -> tuple[float, float]:
+    """``(start, end)`` fractions of the trajectory that PIF guides (0 = the
+    first, noisiest step) from ``sample_cfg['steps']``: ``'all'`` or
+    ``dict(start=a, end=b)`` with ``0 <= a <= b``."""
+    if steps == 'all' or steps is None:
+        return 0.0, 1.0
+    if isinstance(steps, dict) and set(steps) <= {'start', 'end'}:
+        start, end = float(steps.get('start', 0.0)), float(
+            steps.get('end', 1.0))
+        if 0 <= start <= end:
+            return start, end
+    raise ValueError(f"steps must be 'all' or dict(start=a, end=b) with "
+                     f'0 <= a <= b, got {steps!r}')
+
+
 def per_sample(values: Tensor, like: Tensor) -> Tensor:
     """``(B,)`` values shaped to broadcast against ``like``."""
     return values.to(like).view(-1, *([1] * (like.dim() - 1)))

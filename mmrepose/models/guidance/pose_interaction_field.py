@@ -60,7 +60,7 @@ from mmrepose.registry import MODELS
 from ..diffusion import GaussianDiffusion
 from mmrepose.structures.keypoint_layout import (KEYPOINT_LAYOUTS,
                                                  from_openpose18)
-from .pif_guidance import PIFGuidance, per_sample
+from .pif_guidance import PIFGuidance, per_sample, step_window
 from .robust_gradient import gaussian_blur, mean_over_views, shifted_views
 from .pose_critic import estimator_sigma
 from .target_heatmaps import render_gaussian_heatmaps
@@ -178,7 +178,7 @@ class PoseInteractionField(nn.Module):
         if isinstance(eta, str) and eta != 'sqrt_one_minus_alphas_cumprod':
             raise ValueError(f"eta must be a float or "
                              f"'sqrt_one_minus_alphas_cumprod', got {eta!r}")
-        self._step_window(self.sample_cfg['steps'])  # validate
+        step_window(self.sample_cfg['steps'])  # validate
         for key in ('self_recurrence', 'view_shift', 'gradient_blur'):
             if self.sample_cfg[key] < 0:
                 raise ValueError(f'sample_cfg.{key} must be >= 0, got '
@@ -373,18 +373,6 @@ class PoseInteractionField(nn.Module):
             'pif_energy': energy.mean()}
 
     # -- Eq. 16: sampling ---------------------------------------------------
-    @staticmethod
-    def _step_window(steps) -> tuple[float, float]:
-        if steps == 'all' or steps is None:
-            return 0.0, 1.0
-        if isinstance(steps, dict) and set(steps) <= {'start', 'end'}:
-            start, end = float(steps.get('start', 0.0)), float(
-                steps.get('end', 1.0))
-            if 0 <= start <= end:
-                return start, end
-        raise ValueError(f"steps must be 'all' or dict(start=a, end=b) with "
-                         f'0 <= a <= b, got {steps!r}')
-
     def guidance_fn(self, diffusion: GaussianDiffusion, decode: DecodeFn,
                     target_keypoints: Tensor, cfg_scale: float,
                     scale: float, **overrides) -> PIFGuidance:
@@ -392,8 +380,9 @@ class PoseInteractionField(nn.Module):
         :meth:`DiffusionSampler.sample`, for one batch of target poses, at
         guidance scale ``scale`` (s; 0 disables).
 
-        ``overrides``: any key of ``sample_cfg`` (default: its value). The returned object calls this field's heatmap
-        energy gradient (it holds that function, not the field), carries
+        ``overrides``: any key of ``sample_cfg`` (default: its value). The
+        returned object calls this field's heatmap energy gradient (it holds
+        that function, not the field), carries
         ``self_recurrence`` (the sampler reads it) and counts its calls,
         guided calls and time (the guidance cost).
         """
@@ -404,5 +393,5 @@ class PoseInteractionField(nn.Module):
             gradient_blur=float(cfg['gradient_blur']))
         return PIFGuidance(gradient, diffusion, decode, target_keypoints,
                            cfg_scale, float(scale),
-                           self._step_window(cfg['steps']),
+                           step_window(cfg['steps']),
                            int(cfg['self_recurrence']))

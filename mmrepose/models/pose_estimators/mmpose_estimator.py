@@ -74,7 +74,6 @@ datasets (:mod:`mmrepose.structures.keypoint_layout`).
 """
 from __future__ import annotations
 
-import copy
 import math
 import os.path as osp
 from typing import Any
@@ -82,7 +81,6 @@ from typing import Any
 import numpy as np
 import torch
 import torch.nn.functional as F
-from mmengine.config import Config
 from mmengine.logging import print_log
 from mmengine.registry import DefaultScope
 from torch import nn
@@ -96,65 +94,14 @@ from mmrepose.registry import MODELS
 from mmrepose.structures.keypoint_layout import (LAYOUTS_BY_COUNT,
                                                  from_openpose18,
                                                  to_openpose18)
-from mmrepose.utils import install_mmcv_ops_placeholders
 from ..guidance.target_heatmaps import DEFAULT_HEATMAP_SIGMA
 from .bottom_up_detection import detect_people, is_bottom_up
+from .mmpose_config import codec_sigma, import_mmpose, read_mmpose_config
 
 
 class PoseEstimatorCheckpointError(RuntimeError):
     """A pose-estimator checkpoint that cannot be (safely) read or does not
     fit its config; the message is one line and says why."""
-
-
-_INSTALL_HINT = ('install the mmpose stack with `make install` (see '
-                 'docs/install.md; requirements/mmpose.txt)')
-
-
-def _import_mmpose() -> tuple[Any, Any]:
-    """mmpose's MODELS registry and register_all_modules, or a one-line
-    ImportError saying how to install it."""
-    install_mmcv_ops_placeholders()
-    try:
-        from mmpose.registry import MODELS as MMPOSE_MODELS
-        from mmpose.utils import register_all_modules
-    except ImportError as err:
-        raise ImportError(f'MMPoseEstimator needs mmpose 1.3.2, which cannot '
-                          f'be imported ({err}); {_INSTALL_HINT}') from None
-    return MMPOSE_MODELS, register_all_modules
-
-
-def _read_config(config: Any) -> tuple[dict, dict | None]:
-    """``(model config, codec or None)`` of a config file, Config, full
-    config dict or model dict."""
-    if isinstance(config, str):
-        if not osp.isfile(config):
-            raise FileNotFoundError(
-                f'mmpose config not found: {config} (give the path of an '
-                'mmpose model config, e.g. configs/pose_estimators/'
-                'ae_hrnet_w16_synthfashion_128.py)')
-        config = Config.fromfile(config)
-    if isinstance(config, Config):
-        config = config.to_dict()
-    config = copy.deepcopy(dict(config))
-    if 'model' in config and 'type' not in config:  # a whole config
-        codec = config.get('codec')
-        model = dict(config['model'])
-    else:
-        codec, model = None, config
-    if not isinstance(codec, dict):  # absent, or a list of codecs
-        codec = (model.get('head') or {}).get('decoder')
-    return model, codec if isinstance(codec, dict) else None
-
-
-def _codec_sigma(codec: dict | None) -> float | None:
-    if codec is None:
-        return None
-    if codec.get('sigma') is not None:
-        return float(codec['sigma'])
-    if codec.get('heatmap_size') is not None:  # mmpose's AE codec default
-        w, h = codec['heatmap_size']
-        return (w * h) ** 0.5 / 64
-    return None
 
 
 @MODELS.register_module()
@@ -199,7 +146,7 @@ class MMPoseEstimator(nn.Module):
         if scale <= 0:
             raise ValueError(f'scale must be > 0, got {scale}')
         source = config if isinstance(config, str) else 'the given config'
-        model_cfg, codec = _read_config(config)
+        model_cfg, codec = read_mmpose_config(config)
         if checkpoint is not None and not osp.isfile(checkpoint):
             raise FileNotFoundError(
                 f'pose estimator checkpoint not found: {checkpoint}. Put the '
@@ -228,7 +175,7 @@ class MMPoseEstimator(nn.Module):
         self.size_divisor = int(size_divisor)
 
         sigma = heatmap_sigma if heatmap_sigma is not None else \
-            _codec_sigma(codec)
+            codec_sigma(codec)
         if sigma is None:
             print_log(f'MMPoseEstimator: no codec sigma in {source}; target '
                       f'heatmaps use sigma={DEFAULT_HEATMAP_SIGMA}',
@@ -252,7 +199,7 @@ class MMPoseEstimator(nn.Module):
     # --------------------------------------------------------------- building
     @staticmethod
     def _build(config: dict) -> nn.Module:
-        mmpose_models, register_mmpose = _import_mmpose()
+        mmpose_models, register_mmpose = import_mmpose()
         register_mmpose(init_default_scope=False)
         with DefaultScope.overwrite_default_scope('mmpose'):
             return mmpose_models.build(config)
