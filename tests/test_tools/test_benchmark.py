@@ -246,7 +246,8 @@ def test_random_sd_folder_is_written_once(tmp_path, monkeypatch):
     assert 'sd_folder' not in cfg.model
 
 
-def test_flops_extrapolated_from_fewer_steps_match_a_direct_count(full_run):
+def test_flops_extrapolated_from_fewer_steps_match_a_direct_count(full_run,
+                                                                 tmp_path):
     """--flops-steps K counts K and 2K steps and extrapolates: for guidance
     off and on every step, DDIM and DPM-Solver++ (multistep), the line
     through 1 and 2 steps gives 3 steps' count; a window is refused."""
@@ -270,3 +271,13 @@ def test_flops_extrapolated_from_fewer_steps_match_a_direct_count(full_run):
         check(model, guided)
     model.pose_interaction_field.sample_cfg['steps'] = 'all'
     check(model, guided)
+    # and the tool stops on a config that guides a window (in this
+    # process: no --threads, which would stay set for the other tests)
+    windowed = tmp_path / 'windowed.py'
+    windowed.write_text(
+        f"_base_ = ['{ROOT / FULL_COUNTED[0]}']\nmodel = dict(pose_interaction_"
+        "field=dict(sample_cfg=dict(steps=dict(_delete_=True, start=0.5))))")
+    assert 'window of steps' in tool_error(
+        str(windowed), '--device', 'cpu', '--batch', '1', '--skip-train',
+        '--skip-sample', '--sampler', 'ddim:3', '--guidance', '1', '--flops',
+        '--flops-steps', '1')
